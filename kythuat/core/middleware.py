@@ -1,0 +1,48 @@
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+
+from .context import ActionContext, _current
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed in X-Request-ID) and makes the acting user known to the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming.replace("-", "") if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        source = "api" if request.path.startswith("/api/") else "web"
+        token = _current.set(
+            ActionContext(request=request, request_id=request.id, source=source, address=request.META.get("REMOTE_ADDR"))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/healthz", "/api/")
+
+
+class LoginRequiredMiddleware:
+    """Every page needs a login except the few public ones; the API answers 401/403 itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            if request.headers.get("HX-Request"):
+                return JsonResponse({"detail": "login required"}, status=401)
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kythuat.core.urls")),
+    path("org/", include("kythuat.org.urls")),
+]
