@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kythuat.core.urls")),
     path("org/", include("kythuat.org.urls")),
+    path("api/", include("kythuat.core.api.urls")),
 ]
