@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kythuat.core.urls")),
     path("org/", include("kythuat.org.urls")),
+    path("users/", include("kythuat.org.users")),
     path("api/", include("kythuat.core.api.urls")),
 ]

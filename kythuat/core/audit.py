@@ -9,9 +9,10 @@ from django.dispatch import receiver
 
 from .context import current
 from .models import AuditAction, AuditedModel, AuditEntry
+from .text import fold
 
 
-def _entry(instance, action: str, changes: dict) -> AuditEntry:
+def _entry(instance, action: str, changes: dict, scope_unit_id=None) -> AuditEntry:
     ctx = current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
     return AuditEntry(
@@ -24,8 +25,9 @@ def _entry(instance, action: str, changes: dict) -> AuditEntry:
         content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=False),
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
-        scope_unit_id=instance.audit_scope_unit_id(),
+        scope_unit_id=instance.audit_scope_unit_id() if isinstance(instance, AuditedModel) else scope_unit_id,
         changes=changes,
+        search_text=fold(f"{instance} {user.get_username() if user else ctx.source}"),
     )
 
 
@@ -72,3 +74,10 @@ def record_bulk(instances, action: str = AuditAction.CREATE, batch_size: int = 2
             entries = []
     if entries:
         AuditEntry.objects.bulk_create(entries)
+
+
+def record(obj, action: str, changes: dict) -> AuditEntry:
+    """Audit a change of a row that is not an ``AuditedModel`` (user accounts)."""
+    entry = _entry(obj, action, changes)
+    entry.save()
+    return entry

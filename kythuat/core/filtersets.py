@@ -4,6 +4,7 @@ import django_filters
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from .models import AuditAction, AuditEntry
 from .scoping import UNIT_MODEL
 
 
@@ -36,3 +37,42 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
             return qs
         prefix = f"{self.unit_lookup}__" if self.unit_lookup not in ("", "id", "pk") else ""
         return qs.filter(**{f"{prefix}path__startswith": value.path})
+
+
+def _audited_types(request):
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditedModel
+
+    audited = [m for m in apps.get_models() if issubclass(m, AuditedModel)]
+    ids = [ContentType.objects.get_for_model(m).pk for m in audited]
+    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
+
+
+class ContentTypeChoice(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_class = _ContentTypeField
+
+
+class _ContentTypeField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        model = obj.model_class()
+        return str(model._meta.verbose_name).capitalize() if model else obj.model
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
+    content_type = ContentTypeChoice(queryset=_audited_types, label=_("Kind of record"))
+    username = django_filters.CharFilter(label=_("User name"))
+    since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("From date"))
+    until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("To date"))
+    request_id = django_filters.CharFilter(label=_("Request"), lookup_expr="startswith")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "content_type", "username", "since", "until", "request_id"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

@@ -189,7 +189,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit log cannot be changed.")
 
@@ -197,12 +197,7 @@ class AuditQuerySet(models.QuerySet):
         raise PermissionError("The audit log cannot be deleted.")
 
     def visible_to(self, user, perm: str = Perm.VIEW_AUDIT):
-        from .scoping import scope_for
-
-        ids = scope_for(user).unit_ids(perm)
-        if ids is None:
-            return self
-        return self.filter(scope_unit_id__in=ids)
+        return super().visible_to(user, perm)
 
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
@@ -231,8 +226,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255)
     scope_unit_id = models.BigIntegerField(null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict)
+    search_text = models.TextField(default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
+    scope_field = "scope_unit_id"
+    action_perms = {"view": Perm.VIEW_AUDIT}
 
     class Meta:
         verbose_name = _("audit entry")
@@ -255,6 +253,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log cannot be deleted.")
+
+    @classmethod
+    def perm_for(cls, action: str) -> str:
+        # Nobody may add, change or delete audit entries; "" is a permission no role holds.
+        return cls.action_perms.get(action, "")
 
 
 def _hash_key(key: str) -> str:

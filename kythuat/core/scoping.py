@@ -41,11 +41,15 @@ class Scope:
 
     def has_perm(self, perm: str) -> bool:
         """Whether the user holds ``perm`` anywhere (menus, buttons)."""
+        if not perm:
+            return False
         if self.is_everything:
             return True
         return any(perm in ROLE_PERMISSIONS.get(role, ()) for role, _u, _p in self.memberships())
 
     def unit_ids(self, perm: str = Perm.VIEW) -> frozenset[int] | None:
+        if not perm:
+            return frozenset()
         if self.is_everything:
             return None
         if perm not in self._ids:

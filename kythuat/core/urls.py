@@ -1,1 +1,18 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", pages.audit_log, name="audit_log"),
+    path("roles/", pages.roles_page, name="roles"),
+    path("api-tokens/", pages.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", pages.api_token_revoke, name="api_token_revoke"),
+    path("healthz", pages.healthz, name="healthz"),
+]

@@ -1,0 +1,75 @@
+"""Base form of every domain model: scoped choices and the version for optimistic locking."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import scope_for
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by depth, so the drop-down reads as the tree."""
+
+    def label_from_instance(self, obj):
+        depth = getattr(obj, "depth", 0) or 0
+        return f"{'  ' * depth}{'— ' if depth else ''}{obj.name}"
+
+
+class DomainModelForm(forms.ModelForm):
+    """Limits every choice of a scoped model to what the user may see, and the field that places the
+    row in the tree (``scope_form_field``) to units where the user may do this action. Carries the
+    version the user read, so a save over someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    scope_form_field: str | None = None  # default: the model's scope_field
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        model = self._meta.model
+        action = "change" if self.instance.pk else "add"
+        scope_name = self.scope_form_field or model.scope_field
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or not hasattr(queryset, "visible_to"):
+                continue
+            perm = model.perm_for(action) if name == scope_name else field.queryset.model.perm_for("view")
+            field.queryset = queryset.visible_to(user, perm)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.format = "%d/%m/%Y"
+                field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
+                field.widget.attrs.setdefault("inputmode", "numeric")
+
+    @property
+    def scope(self):
+        return scope_for(self.user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            version = cleaned.get("version")
+            if version is None:
+                raise forms.ValidationError(_("The form is missing the record's version; reload the page."))
+            self.instance.version = version
+        return cleaned
+
+
+class ConfirmForm(forms.Form):
+    """Destructive actions are POSTed from a confirmation page, with the version seen there."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “Excel sync”."))
+    expires_at = forms.DateTimeField(label=_("Expires"), required=False, help_text=_("Empty: never."))
+
+    def clean_expires_at(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("expires_at")
+        if value and value <= timezone.now():
+            raise forms.ValidationError(_("The expiry must be in the future."))
+        return value

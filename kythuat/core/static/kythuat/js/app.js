@@ -1,0 +1,15 @@
+// Small behaviours of our own; pages work without them.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-tree]");
+    if (!button) return;
+    var open = button.getAttribute("data-tree") === "open";
+    document.querySelectorAll(".tree details").forEach(function (el) { el.open = open; });
+  });
+  // Send the CSRF token with htmx requests that change data.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) event.detail.headers["X-CSRFToken"] = input.value;
+  });
+})();

@@ -1,0 +1,274 @@
+"""Generic pages every app declares its pages with (as NetBox does): list, detail, edit, delete,
+history. Each applies scoping, audit, optimistic locking and export itself, so no app can forget.
+
+    class UnitListView(ObjectListView):
+        model = Unit
+        table = tables.UnitTable
+        filterset = filtersets.UnitFilterSet
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from .export import table_xlsx, xlsx_response
+from .forms import ConfirmForm
+from .models import AuditEntry, StaleObjectError
+from .scoping import can, scope_for
+
+
+def model_url(model, suffix: str = "", **kwargs) -> str | None:
+    """URL of a model's page by the naming convention ``<app>:<model>[_<suffix>]``."""
+    name = f"{model._meta.app_label}:{model._meta.model_name}{'_' + suffix if suffix else ''}"
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+class ScopedView(View):
+    """Base of the generic pages: the model, its scoped queryset and the user's rights on it."""
+
+    model = None
+    queryset = None
+
+    def get_queryset(self):
+        base = self.queryset if self.queryset is not None else self.model.objects.all()
+        return base.all().visible_to(self.request.user, self.model.perm_for("view"))
+
+    def get_object(self):
+        """The row, or 404 when it is outside the user's units (it does not exist for them)."""
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def require(self, action: str, obj=None) -> None:
+        if obj is None:
+            allowed = scope_for(self.request.user).has_perm(self.model.perm_for(action))
+        else:
+            allowed = can(self.request.user, action, obj)
+        if not allowed:
+            raise PermissionDenied(_("Your role does not allow this action here."))
+
+    def base_context(self, **extra):
+        meta = self.model._meta
+        scope = scope_for(self.request.user)
+        context = {
+            "model_name": meta.verbose_name,
+            "model_name_plural": meta.verbose_name_plural,
+            "list_url": model_url(self.model, "list"),
+            "add_url": model_url(self.model, "add") if scope.has_perm(self.model.perm_for("add")) else None,
+        }
+        context.update(extra)
+        return context
+
+
+class ObjectListView(ScopedView):
+    """A sortable, filterable, searchable, paginated list with export of the filtered rows to .xlsx."""
+
+    table = None
+    filterset = None
+    template_name = "core/object_list.html"
+    per_page = 50
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset()
+        filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            rows = queryset.none()
+        else:
+            rows = filterset.qs
+        table = self.table(rows, request=request)
+        if request.GET.get("export") == "xlsx":
+            RequestConfig(request, paginate=False).configure(table)
+            ordered = table.data.data
+            title = str(self.model._meta.verbose_name_plural).capitalize()
+            return xlsx_response(table_xlsx(table, ordered.iterator(chunk_size=2000), title=title), name=title)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        export_query = query.copy()
+        export_query["export"] = "xlsx"
+        context = self.base_context(
+            table=table,
+            filterset=filterset,
+            search_relaxed=getattr(filterset, "search_relaxed", False),
+            filters_active=any(k not in ("page", "sort", "q") and v for k, v in request.GET.items()),
+            export_query=export_query.urlencode(),
+        )
+        context.update(self.extra_context())
+        template = "core/partials/list_results.html" if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def extra_context(self) -> dict:
+        return {}
+
+
+class ObjectView(ScopedView):
+    """A row's page; its template extends ``core/object.html`` (tabs: details, history)."""
+
+    template_name = None
+    tab = "details"
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return render(request, self.get_template_name(), self.object_context(obj))
+
+    def get_template_name(self):
+        return self.template_name or f"{self.model._meta.app_label}/{self.model._meta.model_name}.html"
+
+    def object_context(self, obj, **extra):
+        user = self.request.user
+        context = self.base_context(
+            object=obj,
+            tab=self.tab,
+            can_change=can(user, "change", obj),
+            can_delete=can(user, "delete", obj),
+            edit_url=model_url(self.model, "edit", pk=obj.pk),
+            delete_url=model_url(self.model, "delete", pk=obj.pk),
+            history_url=model_url(self.model, "history", pk=obj.pk),
+            detail_url=model_url(self.model, pk=obj.pk),
+        )
+        context.update(self.extra_context(obj))
+        context.update(extra)
+        return context
+
+    def extra_context(self, obj) -> dict:
+        return {}
+
+
+class ObjectHistoryView(ObjectView):
+    """The History tab: every audited change of the row, newest first."""
+
+    template_name = "core/object_history.html"
+    tab = "history"
+
+    def extra_context(self, obj):
+        entries = AuditEntry.objects.for_object(obj).select_related("content_type")
+        page = Paginator(entries, 50).get_page(self.request.GET.get("page"))
+        return {"entries": page, "page_obj": page}
+
+
+class ObjectEditView(ScopedView):
+    """Create (no ``pk``) or edit a row. Choices are scoped, a stale version is refused (409)."""
+
+    form_class = None
+    template_name = "core/object_edit.html"
+
+    def get_form(self, instance, data=None, files=None):
+        return self.form_class(data=data, files=files, instance=instance, user=self.request.user)
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            obj = self.get_object()
+            self.require("change", obj)
+            return obj
+        self.require("add")
+        return self.model()
+
+    def initial_for_new(self) -> dict:
+        """Pre-fill from the query string (e.g. ?unit=5 from a unit's page)."""
+        return {name: value for name, value in self.request.GET.items() if name in self.form_class.base_fields}
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        form = self.get_form(instance)
+        if instance.pk is None:
+            form.initial.update(self.initial_for_new())
+        return self.render_form(form, instance)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        form = self.get_form(instance, data=request.POST, files=request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = form.save()
+            except StaleObjectError as error:
+                form.add_error(None, str(error))
+                return self.render_form(form, instance, status=409)
+            created = "pk" not in self.kwargs
+            messages.success(
+                request,
+                (_("Created %(model)s “%(obj)s”.") if created else _("Saved %(model)s “%(obj)s”."))
+                % {"model": self.model._meta.verbose_name, "obj": obj},
+            )
+            return redirect(self.success_url(obj))
+        return self.render_form(form, instance, status=400)
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def render_form(self, form, instance, status=200):
+        context = self.base_context(
+            form=form,
+            object=instance if instance.pk else None,
+            cancel_url=instance.get_absolute_url() if instance.pk else model_url(self.model, "list"),
+        )
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ObjectDeleteView(ScopedView):
+    """Delete only from a confirmation page; a row others still refer to is kept, with the reason."""
+
+    template_name = "core/object_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.require("delete", obj)
+        return render(request, self.template_name, self.base_context(object=obj, form=ConfirmForm()))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.require("delete", obj)
+        form = ConfirmForm(request.POST)
+        if form.is_valid() and form.cleaned_data["version"] not in (None, obj.version):
+            error = str(StaleObjectError(obj))
+            context = self.base_context(object=obj, form=ConfirmForm(), error=error)
+            return render(request, self.template_name, context, status=409)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = sorted({str(o) for o in list(exc.protected_objects if hasattr(exc, "protected_objects")
+                                                    else exc.restricted_objects)[:10]})
+            error = _("“%(obj)s” cannot be deleted while other records refer to it: %(list)s.") % {
+                "obj": obj, "list": ", ".join(blockers)
+            }
+            context = self.base_context(object=obj, form=ConfirmForm(), error=error)
+            return render(request, self.template_name, context, status=409)
+        messages.success(request, _("Deleted %(model)s “%(obj)s”.") % {"model": self.model._meta.verbose_name,
+                                                                       "obj": obj})
+        return redirect(model_url(self.model, "list") or "home")
+
+
+def object_urls(view_module_prefix: str, views: dict) -> list:
+    """URL patterns of one model's pages by convention; ``views`` maps a suffix to a view class:
+    ``{"list": UnitListView, "": UnitView, "add": …, "edit": …, "delete": …, "history": …}``."""
+    from django.urls import path
+
+    routes = {
+        "list": ("", f"{view_module_prefix}_list"),
+        "add": ("add/", f"{view_module_prefix}_add"),
+        "": ("<int:pk>/", view_module_prefix),
+        "edit": ("<int:pk>/edit/", f"{view_module_prefix}_edit"),
+        "delete": ("<int:pk>/delete/", f"{view_module_prefix}_delete"),
+        "history": ("<int:pk>/history/", f"{view_module_prefix}_history"),
+    }
+    patterns = []
+    for suffix, view in views.items():
+        route, name = routes[suffix]
+        patterns.append(path(route, view.as_view(), name=name))
+    return patterns
+
+
+def not_found_for(user, queryset, pk):
+    """Raise 404 for rows outside the user's scope; used by pages that are not generic views."""
+    if not queryset.visible_to(user).filter(pk=pk).exists():
+        raise Http404
