@@ -9,6 +9,12 @@ from kythuat.core.testing.factories import MembershipFactory, PersonFactory, Uni
 from kythuat.org.models import UnitKind
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests of hashing read the production setting directly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     root = UnitFactory(code="BCH", name="Ban Chỉ huy Bộ đội Biên phòng tỉnh", kind=UnitKind.COMMAND)

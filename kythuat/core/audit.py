@@ -42,7 +42,7 @@ def _audit_save(sender, instance, created, raw=False, **kwargs):
         return
     new = instance.audit_values()
     if created:
-        changes = {name: [None, value] for name, value in new.items() if value not in (None, "")}
+        changes = {name: [None, value] for name, value in new.items() if value not in (None, "") and name != "id"}
         action = AuditAction.CREATE
     else:
         changes = diff(getattr(instance, "_audit_snapshot", None), new)

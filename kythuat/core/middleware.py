@@ -46,3 +46,15 @@ class LoginRequiredMiddleware:
                 return JsonResponse({"detail": "login required"}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware:
+    """Vietnamese unless the user chose another language: the browser's Accept-Language is ignored,
+    so a workstation set up in English still shows the Vietnamese UI by default."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -9,9 +9,11 @@ def fold(text: str | None) -> str:
     """Lower-case, strip diacritics and collapse spaces; the same on every database backend."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(text).translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    folded = str(text)
+    for _ in range(2):  # twice: case folding can yield letters that decompose, and back
+        decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(folded.split())
 
 
 def search_terms(query: str | None) -> list[str]:

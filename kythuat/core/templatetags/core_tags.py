@@ -15,6 +15,40 @@ def field_label(entry, name: str) -> str:
     return name
 
 
+def _field(entry, name):
+    model = entry.content_type.model_class()
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.attname, field.name):
+            return field
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def audit_display(context, entry, name, value):
+    """A recorded value as people read it: choice labels and the names of referenced rows (only of
+    rows the reader may see; others show as their id)."""
+    if value is None or value == "":
+        return "—"
+    field = _field(entry, name)
+    if field is None:
+        return audit_value(value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        memo = context.render_context.setdefault("audit_fk_memo", {})
+        key = (field.related_model, value)
+        if key not in memo:
+            related = field.related_model._base_manager.all()
+            if hasattr(related, "visible_to"):
+                related = related.visible_to(context["request"].user)
+            obj = related.filter(pk=value).first()
+            memo[key] = str(obj) if obj is not None else f"#{value}"
+        return memo[key]
+    return audit_value(value)
+
+
 @register.filter
 def audit_value(value):
     if value is None or value == "":

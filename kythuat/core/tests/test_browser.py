@@ -1,0 +1,123 @@
+"""Browser test in real Chromium (Debian's package) driven by Playwright for Python.
+
+Skips with a clear message where Chromium or Playwright is missing; `.ci/run` installs both, so CI
+always runs it. Screenshots go to ``$TEST_ARTIFACTS`` (default ``test-artifacts/``).
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kythuat.core.testing.factories import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+                    "(.ci/run does) to run the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed: pip install -e '.[test]'")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # (fixtures) are synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class RequestLog:
+    """Every request the page makes, to prove none leaves the server (closed network)."""
+
+    def __init__(self, page):
+        self.urls = []
+        page.on("request", lambda request: self.urls.append(request.url))
+
+    def foreign(self, server_url):
+        allowed = urlsplit(server_url).netloc
+        return [u for u in self.urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(u).netloc != allowed]
+
+
+def _login(page, server, username):
+    page.goto(f"{server}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#main form button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
+def test_officer_logs_in_sees_own_post_searches_and_switches_language(org, live_server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    log = RequestLog(page)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    # Vietnamese by default, even for a browser that asks for English.
+    page.goto(f"{server}/login/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    _login(page, server, "don1")
+
+    # The unit tree shows the officer's border post and nothing of the other one.
+    page.goto(f"{server}/org/tree/")
+    tree = page.locator("ul.tree")
+    assert tree.get_by_text("Đồn Biên phòng Bắc Phong").is_visible()
+    assert page.get_by_text("Nam Sơn").count() == 0
+    page.click("[data-tree=close]")
+    assert page.locator(".tree details[open]").count() == 0
+    page.click("[data-tree=open]")
+    assert page.locator(".tree details[open]").count() == page.locator(".tree details").count()
+
+    # Search without diacritics: "doi vu trang" finds "Đội Vũ trang" of the post only.
+    page.goto(f"{server}/org/units/")
+    page.fill("#id_q", "doi vu trang")
+    page.press("#id_q", "Enter")
+    page.wait_for_url("**q=doi*vu*trang*")
+    rows = page.locator("#results table tbody tr")
+    assert rows.count() == 1
+    assert "Đội Vũ trang" in rows.first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "units-search.png"), full_page=True)
+
+    # "dong bien phong" (a near miss of "đồn") still finds the post, with a notice.
+    page.goto(f"{server}/org/units/?q=dong+bien+phong")
+    assert "Đồn Biên phòng Bắc Phong" in page.locator("#results").inner_text()
+
+    # Switch to English and back.
+    page.click("form.langswitch button[value=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("nav.mainnav").get_by_text("Unit tree").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "units-english.png"), full_page=True)
+    page.click("form.langswitch button[value=vi]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+    # A phone 360 px wide: nothing wider than the screen, the menu opens.
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    mobile = phone.new_page()
+    mobile_log = RequestLog(mobile)
+    _login(mobile, server, "don1")
+    mobile.goto(f"{server}/org/people/")
+    assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
+    mobile.click("label.nav-toggle-label")
+    assert mobile.locator("nav.mainnav").is_visible()
+    mobile.screenshot(path=str(ARTIFACTS / "people-phone.png"), full_page=True)
+
+    assert log.foreign(server) == [], "requests left the server"
+    assert mobile_log.foreign(server) == [], "requests left the server"
+    assert not errors, errors
