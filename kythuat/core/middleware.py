@@ -21,7 +21,9 @@ class RequestContextMiddleware:
         request.id = incoming.replace("-", "") if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         source = "api" if request.path.startswith("/api/") else "web"
         token = _current.set(
-            ActionContext(request=request, request_id=request.id, source=source, address=request.META.get("REMOTE_ADDR"))
+            ActionContext(
+                request=request, request_id=request.id, source=source, address=request.META.get("REMOTE_ADDR")
+            )
         )
         try:
             response = self.get_response(request)

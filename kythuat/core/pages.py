@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .filtersets import AuditFilterSet
+from .forms import ApiTokenForm
 from .models import ApiToken, AuditEntry
 from .roles import ROLE_PERMISSIONS, Perm, Role
 from .scoping import scope_for
-from .forms import ApiTokenForm
 
 
 @require_GET

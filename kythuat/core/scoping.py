@@ -5,6 +5,8 @@ unit ids where the user holds ``perm`` — or ``None`` when that is every unit, 
 needed. Subtrees are found with one indexed prefix query on the units' materialised path.
 """
 
+import contextlib
+
 from django.apps import apps
 from django.db.models import Q
 
@@ -83,10 +85,8 @@ def scope_for(user) -> Scope:
     scope = getattr(user, "_kythuat_scope", None)
     if scope is None:
         scope = Scope(user)
-        try:
+        with contextlib.suppress(AttributeError):
             user._kythuat_scope = scope
-        except AttributeError:
-            pass
     return scope
 
 

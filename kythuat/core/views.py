@@ -80,10 +80,7 @@ class ObjectListView(ScopedView):
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
-        if filterset.is_bound and not filterset.is_valid():
-            rows = queryset.none()
-        else:
-            rows = filterset.qs
+        rows = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
         table = self.table(rows, request=request)
         if request.GET.get("export") == "xlsx":
             RequestConfig(request, paginate=False).configure(table)

@@ -24,7 +24,7 @@ from kythuat.core.forms import UnitChoiceField
 from kythuat.core.models import AuditAction, AuditEntry
 from kythuat.core.roles import Perm, Role
 from kythuat.core.scoping import scope_for
-from kythuat.core.text import search_terms, fold
+from kythuat.core.text import fold, search_terms
 
 from .models import Membership, Unit
 
@@ -185,6 +185,9 @@ class MembershipDeleteView(UserDetailView):
                       .filter(pk=membership_pk, user=account).first())
         if membership is None:
             raise Http404
+        if account.pk == request.user.pk:
+            messages.error(request, _("You cannot remove your own role; ask another administrator."))
+            return redirect("users:user", pk=account.pk)
         with transaction.atomic():
             membership.delete()
         messages.success(request, _("Role removed: %(m)s.") % {"m": membership})

@@ -68,7 +68,8 @@ class UnitView(ObjectView):
             "people": people,
             "subtree_people": subtree_people,
             "predecessors": predecessors,
-            "successor_visible": obj.successor_id and Unit.objects.visible_to(user).filter(pk=obj.successor_id).exists(),
+            "successor_visible": bool(obj.successor_id)
+            and Unit.objects.visible_to(user).filter(pk=obj.successor_id).exists(),
             "add_child_url": f"{add_url}?parent={obj.pk}" if (add_url := self.base_context()["add_url"]) else None,
         }
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from kythuat.core.models import AuditEntry, DomainModel
 from kythuat.core.scoping import can, scope_for
-from kythuat.core.testing.routes import SPECIAL_PARAMS, all_routes, make_in_unit, params_for
 from kythuat.core.testing.factories import FACTORIES
+from kythuat.core.testing.routes import SPECIAL_PARAMS, all_routes, make_in_unit, params_for
 from kythuat.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 ROLES = ["admin", "head", "viewer", "officer1", "officer2", "technician1", "commander1"]
