@@ -3,6 +3,8 @@
 import django_filters
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import AuditAction, AuditEntry
 from .scoping import UNIT_MODEL
@@ -23,6 +25,7 @@ def unit_choices(request):
     return Unit.objects.visible_to(user).only("id", "name", "path", "depth")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """Rows of a unit and everything under it (one prefix query on the path)."""
 

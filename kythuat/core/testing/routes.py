@@ -40,7 +40,7 @@ class Route:
     def model(self):
         cls = self.view_class
         model = getattr(cls, "model", None)
-        if model is None and getattr(cls, "queryset", None) is not None:
+        if not isinstance(model, type) and getattr(cls, "queryset", None) is not None:
             model = cls.queryset.model
         return model
 
@@ -102,6 +102,15 @@ def _own_token(unit, user):
     return token
 
 
+def _audit_entry_in(unit):
+    from kythuat.core.models import AuditEntry
+
+    from .factories import PersonFactory
+
+    person = PersonFactory(unit=unit)
+    return AuditEntry.objects.filter(object_id=str(person.pk), content_type__model="person").latest("id")
+
+
 # name -> function(unit, acting_user) returning {param: value}: rows of routes that are not generic.
 SPECIAL_PARAMS = {
     "users:user": lambda unit, user: {"pk": _user_in(unit).pk},
@@ -112,6 +121,8 @@ SPECIAL_PARAMS = {
         lambda m: {"pk": m.user_id, "membership_pk": m.pk}
     )(MembershipFactory(user=UserFactory(), unit=unit)),
     "api_token_revoke": lambda unit, user: {"pk": _own_token(unit, user).pk},
+    "core-api:token-detail": lambda unit, user: {"pk": _own_token(unit, user).pk},
+    "core-api:auditentry-detail": lambda unit, user: {"pk": _audit_entry_in(unit).pk},
 }
 
 
