@@ -50,34 +50,35 @@ QNCN_RANKS = [Rank.SECOND_LT, Rank.FIRST_LT, Rank.SENIOR_LT, Rank.CAPTAIN, Rank.
 ENLISTED_RANKS = [Rank.PRIVATE_2, Rank.PRIVATE_1, Rank.PRIVATE_1, Rank.CORPORAL, Rank.SERGEANT]
 NCO_RANKS = [Rank.SERGEANT, Rank.SENIOR_SERGEANT]
 
-O, Q, C, E = (PersonCategory.OFFICER, PersonCategory.PROFESSIONAL, PersonCategory.DEFENCE_WORKER,
-              PersonCategory.ENLISTED)
+OFF, QNCN, CNQP, ENL = (PersonCategory.OFFICER, PersonCategory.PROFESSIONAL, PersonCategory.DEFENCE_WORKER,
+                        PersonCategory.ENLISTED)
 
 # Positions (position, category, senior) by kind of unit.
 STAFF = {
-    "post": [("Đồn trưởng", O, True), ("Chính trị viên", O, True), ("Phó Đồn trưởng", O, False),
-             ("Phó Đồn trưởng", O, False), ("Trợ lý kỹ thuật", O, False), ("Nhân viên kỹ thuật", Q, False),
-             ("Thủ kho quân khí", Q, False), ("Lái xe", Q, False)],
-    "coastal_post": [("Thuyền trưởng", Q, False), ("Máy trưởng", Q, False)],
-    "team": [("Đội trưởng", O, False), ("Tiểu đội trưởng", E, False), ("Chiến sĩ", E, False),
-             ("Chiến sĩ", E, False)],
-    "boat_team": [("Thuyền trưởng", Q, False), ("Máy trưởng", Q, False), ("Thợ máy tàu", Q, False),
-                  ("Thủy thủ", E, False)],
-    "station": [("Trạm trưởng", O, False), ("Nhân viên thông tin", Q, False), ("Chiến sĩ", E, False)],
-    "command": [("Chỉ huy trưởng", O, True), ("Chính ủy", O, True), ("Phó Chỉ huy trưởng", O, True)],
-    "staff_dept": [("Trưởng ban", O, True), ("Phó Trưởng ban", O, True), ("Trợ lý", O, False),
-                   ("Trợ lý", O, False)],
-    "hckt": [("Chủ nhiệm Hậu cần – Kỹ thuật", O, True), ("Phó Chủ nhiệm Kỹ thuật", O, True),
-             ("Trợ lý quân khí", O, False), ("Trợ lý xe – máy", O, False), ("Trợ lý tàu thuyền", O, False),
-             ("Trợ lý thông tin", O, False), ("Trợ lý công binh – hóa học", Q, False)],
-    "workshop": [("Trạm trưởng", O, False), ("Thợ sửa chữa vũ khí", C, False), ("Thợ sửa chữa xe máy", C, False),
-                 ("Thợ sửa chữa máy tàu", C, False), ("Thợ điện – thông tin", C, False), ("Thợ hàn", C, False)],
-    "depot": [("Chủ nhiệm kho", Q, False), ("Thủ kho", Q, False), ("Nhân viên bảo quản", C, False)],
-    "squadron": [("Hải đội trưởng", O, True), ("Chính trị viên", O, True), ("Phó Hải đội trưởng", O, False),
-                 ("Trợ lý kỹ thuật", O, False)],
-    "battalion": [("Tiểu đoàn trưởng", O, True), ("Chính trị viên", O, True), ("Trợ lý kỹ thuật", O, False)],
-    "company": [("Đại đội trưởng", O, False), ("Trung đội trưởng", O, False), ("Chiến sĩ", E, False),
-                ("Chiến sĩ", E, False), ("Chiến sĩ", E, False)],
+    "post": [("Đồn trưởng", OFF, True), ("Chính trị viên", OFF, True), ("Phó Đồn trưởng", OFF, False),
+             ("Phó Đồn trưởng", OFF, False), ("Trợ lý kỹ thuật", OFF, False), ("Nhân viên kỹ thuật", QNCN, False),
+             ("Thủ kho quân khí", QNCN, False), ("Lái xe", QNCN, False)],
+    "coastal_post": [("Thuyền trưởng", QNCN, False), ("Máy trưởng", QNCN, False)],
+    "team": [("Đội trưởng", OFF, False), ("Tiểu đội trưởng", ENL, False), ("Chiến sĩ", ENL, False),
+             ("Chiến sĩ", ENL, False)],
+    "boat_team": [("Thuyền trưởng", QNCN, False), ("Máy trưởng", QNCN, False), ("Thợ máy tàu", QNCN, False),
+                  ("Thủy thủ", ENL, False)],
+    "station": [("Trạm trưởng", OFF, False), ("Nhân viên thông tin", QNCN, False), ("Chiến sĩ", ENL, False)],
+    "command": [("Chỉ huy trưởng", OFF, True), ("Chính ủy", OFF, True), ("Phó Chỉ huy trưởng", OFF, True)],
+    "staff_dept": [("Trưởng ban", OFF, True), ("Phó Trưởng ban", OFF, True), ("Trợ lý", OFF, False),
+                   ("Trợ lý", OFF, False)],
+    "hckt": [("Chủ nhiệm Hậu cần – Kỹ thuật", OFF, True), ("Phó Chủ nhiệm Kỹ thuật", OFF, True),
+             ("Trợ lý quân khí", OFF, False), ("Trợ lý xe – máy", OFF, False), ("Trợ lý tàu thuyền", OFF, False),
+             ("Trợ lý thông tin", OFF, False), ("Trợ lý công binh – hóa học", QNCN, False)],
+    "workshop": [("Trạm trưởng", OFF, False), ("Thợ sửa chữa vũ khí", CNQP, False),
+                 ("Thợ sửa chữa xe máy", CNQP, False), ("Thợ sửa chữa máy tàu", CNQP, False),
+                 ("Thợ điện – thông tin", CNQP, False), ("Thợ hàn", CNQP, False)],
+    "depot": [("Chủ nhiệm kho", QNCN, False), ("Thủ kho", QNCN, False), ("Nhân viên bảo quản", CNQP, False)],
+    "squadron": [("Hải đội trưởng", OFF, True), ("Chính trị viên", OFF, True), ("Phó Hải đội trưởng", OFF, False),
+                 ("Trợ lý kỹ thuật", OFF, False)],
+    "battalion": [("Tiểu đoàn trưởng", OFF, True), ("Chính trị viên", OFF, True), ("Trợ lý kỹ thuật", OFF, False)],
+    "company": [("Đại đội trưởng", OFF, False), ("Trung đội trưởng", OFF, False), ("Chiến sĩ", ENL, False),
+                ("Chiến sĩ", ENL, False), ("Chiến sĩ", ENL, False)],
 }
 
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kythuat.core import audit
@@ -56,11 +56,11 @@ class MembershipForm(forms.ModelForm):
 
 
 class UserCreateForm(forms.ModelForm):
-    password1 = forms.CharField(label=_lazy("Password"), widget=forms.PasswordInput, strip=False,
+    password1 = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, strip=False,
                                 help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label=_lazy("Password again"), widget=forms.PasswordInput, strip=False)
-    unit = UnitChoiceField(label=_lazy("Unit"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(label=_lazy("Role"), choices=Role.choices)
+    password2 = forms.CharField(label=gettext_lazy("Password again"), widget=forms.PasswordInput, strip=False)
+    unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
     class Meta:
         model = User
@@ -69,8 +69,8 @@ class UserCreateForm(forms.ModelForm):
     def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.visible_to(manager, Perm.MANAGE_USERS)
-        self.fields["last_name"].label = _lazy("Family and middle name")
-        self.fields["first_name"].label = _lazy("Given name")
+        self.fields["last_name"].label = gettext_lazy("Family and middle name")
+        self.fields["first_name"].label = gettext_lazy("Given name")
 
     def clean_password2(self):
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")

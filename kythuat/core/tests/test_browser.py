@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
                     "(.ci/run does) to run the browser tests")
@@ -31,7 +31,7 @@ def browser():
         pytest.skip("Playwright for Python is not installed: pip install -e '.[test]'")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # (fixtures) are synchronous and safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
