@@ -33,7 +33,8 @@ class ApiRootView(APIView):
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/swagger_ui.html"),
+         name="api-docs"),
     path("core/", include((router.urls, "core-api"))),
     path("org/", include("kythuat.org.api.urls")),
 ]
