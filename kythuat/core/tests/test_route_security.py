@@ -37,6 +37,15 @@ def _view_action(route):
     return None
 
 
+def _clients(user):
+    """A page client and an API client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    return client, api
+
+
 def _is_domain(route):
     return route.model is not None and issubclass(route.model, DomainModel) and route.name not in SPECIAL_PARAMS
 
@@ -81,10 +90,7 @@ def _expected_get_status(route, user, obj):
 @pytest.mark.parametrize("role", ROLES)
 def test_object_pages_enforce_scope_and_role(org, role):
     user = org.users[role]
-    client = Client()
-    client.force_login(user)
-    api = APIClient()
-    api.force_authenticate(user)
+    client, api = _clients(user)
     checked = 0
     for route in all_routes():
         if "pk" not in route.params or not _is_domain(route):
@@ -131,10 +137,7 @@ def _list_pks(route, response):
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_search_and_exports_hide_rows_outside_scope(org, role):
     user = org.users[role]
-    client = Client()
-    client.force_login(user)
-    api = APIClient()
-    api.force_authenticate(user)
+    client, api = _clients(user)
     checked = 0
     for route in all_routes():
         is_list = (route.view_class and not route.is_api and issubclass(route.view_class, ObjectListView)) or (
@@ -187,10 +190,7 @@ def test_every_unsafe_request_needs_csrf_token(org, role):
 def test_viewer_changes_nothing(org):
     """The viewer role sees everything and may change nothing: every write is refused."""
     viewer = org.viewer
-    client = Client()
-    client.force_login(viewer)
-    api = APIClient()
-    api.force_authenticate(viewer)
+    client, api = _clients(viewer)
     for route in all_routes():
         if route.name in OWN_ACCOUNT:
             continue
