@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "kythuat.core",
     "kythuat.org",
+    "kythuat.equipment",
 ]
 
 MIDDLEWARE = [

@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("kythuat.core.urls")),
     path("org/", include("kythuat.org.urls")),
     path("users/", include("kythuat.org.users")),
+    path("equipment/", include("kythuat.equipment.urls")),
     path("api/", include("kythuat.core.api.urls")),
 ]

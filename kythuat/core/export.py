@@ -35,12 +35,16 @@ def table_xlsx(table, rows, *, title: str) -> bytes:
     datetime_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     sheet.write(0, 0, force_str(title), book.add_format({"bold": True, "font_size": 13}))
     header_row = 2
-    for index, column in enumerate(columns):
+    # The first column is the row's id, so an exported sheet can be matched back to the system.
+    sheet.write(header_row, 0, "ID", bold)
+    sheet.set_column(0, 0, 9)
+    for index, column in enumerate(columns, start=1):
         sheet.write(header_row, index, force_str(column.header), bold)
         sheet.set_column(index, index, 22)
     for number, record in enumerate(rows, start=header_row + 1):
         bound = BoundRow(record, table=table)
-        for index, column in enumerate(columns):
+        sheet.write_number(number, 0, record.pk)
+        for index, column in enumerate(columns, start=1):
             value = _cell(bound.get_cell_value(column.name))
             if isinstance(value, datetime.datetime):
                 sheet.write_datetime(number, index, value, datetime_format)

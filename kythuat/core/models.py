@@ -36,7 +36,10 @@ class ScopedQuerySet(models.QuerySet):
         """Rows whose unit lies in a subtree where ``user`` holds ``perm``; the one scoping function."""
         from .scoping import scope_for
 
-        ids = scope_for(user).unit_ids(perm)
+        scope = scope_for(user)
+        if self.model.scope_field is None:  # a catalogue shared by all units
+            return self if scope.has_perm(perm) else self.none()
+        ids = scope.unit_ids(perm)
         if ids is None:
             return self
         return self.filter(**{f"{self.model.scope_field}__in": ids})
@@ -152,7 +155,9 @@ class AuditedModel(models.Model):
 
     def audit_scope_unit_id(self):
         """Id of the unit whose subtree owns this row, so the audit log is scoped like the row."""
-        parts = getattr(self, "scope_field", "").split("__")
+        if getattr(self, "scope_field", None) is None:
+            return None
+        parts = self.scope_field.split("__")
         if parts in (["id"], ["pk"]):
             return self.pk
         obj = self
@@ -164,7 +169,9 @@ class AuditedModel(models.Model):
 
 
 class DomainModel(TimestampedModel, VersionedModel, SearchableModel, AuditedModel):
-    """Base of every editable domain model."""
+    """Base of every editable domain model. ``scope_field = None`` marks a catalogue shared by all
+    units: everyone with the view permission reads it, the permission for an action anywhere
+    allows the action."""
 
     scope_field = "unit"
     action_perms: dict[str, str] = {

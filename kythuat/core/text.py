@@ -1,5 +1,6 @@
 """Vietnamese search normalisation (DESIGN.md §3.7): "dong bien phong" finds "Đồn Biên phòng"."""
 
+import re
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -17,5 +18,6 @@ def fold(text: str | None) -> str:
 
 
 def search_terms(query: str | None) -> list[str]:
-    """Split a user's query into folded terms; every term must match (AND)."""
-    return [term for term in fold(query).split(" ") if term]
+    """Split a user's query into folded words; every word must match (AND). Punctuation between
+    words ("7,62", "SN-001", "—") only separates them."""
+    return re.findall(r"\w+", fold(query))

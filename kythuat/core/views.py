@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -99,11 +98,12 @@ class ObjectListView(ScopedView):
             filters_active=any(k not in ("page", "sort", "q") and v for k, v in request.GET.items()),
             export_query=export_query.urlencode(),
         )
-        context.update(self.extra_context())
+        context.update(self.extra_context(rows))
         template = "core/partials/list_results.html" if request.htmx else self.template_name
         return render(request, template, context)
 
-    def extra_context(self) -> dict:
+    def extra_context(self, rows) -> dict:
+        """More context computed from the filtered rows (e.g. totals), in as few queries as possible."""
         return {}
 
 
@@ -265,7 +265,18 @@ def object_urls(view_module_prefix: str, views: dict) -> list:
     return patterns
 
 
-def not_found_for(user, queryset, pk):
-    """Raise 404 for rows outside the user's scope; used by pages that are not generic views."""
-    if not queryset.visible_to(user).filter(pk=pk).exists():
-        raise Http404
+def model_views(model, *, list_view, form_class, detail_view=None, delete=True) -> dict:
+    """The usual page set of a model for ``object_urls``; only the list (and a detail page with extra
+    context) need classes of their own."""
+    name = model.__name__
+    edit = type(f"{name}EditView", (ObjectEditView,), {"model": model, "form_class": form_class})
+    views = {
+        "list": list_view,
+        "add": edit,
+        "": detail_view or type(f"{name}View", (ObjectView,), {"model": model}),
+        "edit": edit,
+        "history": type(f"{name}HistoryView", (ObjectHistoryView,), {"model": model}),
+    }
+    if delete:
+        views["delete"] = type(f"{name}DeleteView", (ObjectDeleteView,), {"model": model})
+    return views

@@ -37,4 +37,5 @@ urlpatterns = [
          name="api-docs"),
     path("core/", include((router.urls, "core-api"))),
     path("org/", include("kythuat.org.api.urls")),
+    path("equipment/", include("kythuat.equipment.api.urls")),
 ]

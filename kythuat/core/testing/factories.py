@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from kythuat.core.roles import Role
+from kythuat.equipment.models import Branch, EquipmentType, GradeDefinition, Item
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
 
 PASSWORD = "Mat-khau-thu-2026"
@@ -47,8 +48,51 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.VIEWER
 
 
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    code = factory.Sequence(lambda n: f"N{n}")
+    name = factory.Sequence(lambda n: f"Ngành thử {n}")
+
+
+class GradeDefinitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeDefinition
+
+    branch = factory.SubFactory(BranchFactory)
+    grade = 3
+    name = factory.Sequence(lambda n: f"Cấp 3 — định nghĩa {n}")
+    description = "Hư hỏng, phải sửa chữa vừa."
+
+
+class EquipmentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EquipmentType
+
+    branch = factory.SubFactory(BranchFactory)
+    code = factory.Sequence(lambda n: f"LOAI{n}")
+    name = factory.Sequence(lambda n: f"Súng tiểu liên thử {n}")
+    unit_of_measure = "khẩu"
+    has_rounds = True
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    type = factory.SubFactory(EquipmentTypeFactory)
+    unit = factory.SubFactory(UnitFactory)
+    serial = factory.Sequence(lambda n: f"SN{n:06d}")
+    grade = 2
+
+
 FACTORIES = {
     Unit: UnitFactory,
     Person: PersonFactory,
     Membership: MembershipFactory,
+    Branch: BranchFactory,
+    GradeDefinition: GradeDefinitionFactory,
+    EquipmentType: EquipmentTypeFactory,
+    Item: ItemFactory,
 }

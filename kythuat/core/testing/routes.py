@@ -84,6 +84,8 @@ def make_in_unit(model, unit):
     if hasattr(factory, "in_unit"):
         return factory.in_unit(unit)
     scope_field = model.scope_field
+    if scope_field is None:  # a catalogue: belongs to no unit
+        return factory()
     if scope_field in ("id", "pk"):
         return factory(parent=unit)
     return factory(**{scope_field: unit})

@@ -1,0 +1,12 @@
+from rest_framework import routers
+
+from . import views
+
+router = routers.SimpleRouter()
+router.register("items", views.ItemViewSet)
+router.register("types", views.EquipmentTypeViewSet)
+router.register("branches", views.BranchViewSet)
+router.register("grades", views.GradeDefinitionViewSet)
+
+app_name = "equipment-api"
+urlpatterns = router.urls

@@ -1,0 +1,45 @@
+"""The five separate attributes of a register line (DOMAIN.md §1.3) and the catalogue's kinds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackedBy(models.TextChoices):
+    SERIAL = "serial", _("By serial number (one item a line)")
+    QUANTITY = "quantity", _("By quantity (lots, ammunition, spare parts)")
+
+
+class Grade(models.IntegerChoices):
+    """Quality grade (cấp chất lượng) 1–5; the wording of each grade is catalogue data."""
+
+    G1 = 1, _("Grade 1")
+    G2 = 2, _("Grade 2")
+    G3 = 3, _("Grade 3")
+    G4 = 4, _("Grade 4")
+    G5 = 5, _("Grade 5")
+
+
+class Condition(models.TextChoices):
+    READY = "ready", _("Ready")
+    LIMITED = "limited", _("Limited")
+    UNUSABLE = "unusable", _("Unusable")
+
+
+class UsageState(models.TextChoices):
+    IN_USE = "in_use", _("In use")
+    RESERVE = "reserve", _("Combat reserve")
+    SEALED = "sealed", _("Sealed storage")
+    IN_REPAIR = "in_repair", _("In repair")
+    AWAITING_DISPOSAL = "awaiting_disposal", _("Awaiting disposal")
+    STRUCK_OFF = "struck_off", _("Struck off")
+
+
+class LocationClass(models.TextChoices):
+    IN_USE = "in_use", _("In use")
+    UNIT_DEPOT = "unit_depot", _("Unit depot")
+    HIGHER_DEPOT = "higher_depot", _("Higher depot")
+
+
+class Completeness(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    MISSING = "missing", _("Missing kit parts")

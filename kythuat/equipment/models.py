@@ -1,0 +1,258 @@
+"""The equipment catalogue (branches, types, kits, grade wording) and the register of items."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kythuat.core.models import DomainModel, ScopedQuerySet
+from kythuat.core.roles import Perm
+from kythuat.core.text import fold
+
+from .choices import Completeness, Condition, Grade, LocationClass, TrackedBy, UsageState
+
+CATALOGUE_PERMS = {
+    "view": Perm.VIEW,
+    "add": Perm.MANAGE_CATALOGUES,
+    "change": Perm.MANAGE_CATALOGUES,
+    "delete": Perm.MANAGE_CATALOGUES,
+}
+
+
+class Branch(DomainModel):
+    """Ngành kỹ thuật: quân khí, xe – máy, tàu thuyền, thông tin, …"""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    scope_field = None
+    search_fields = ("code", "name")
+    action_perms = CATALOGUE_PERMS
+
+    class Meta:
+        verbose_name = _("technical branch")
+        verbose_name_plural = _("technical branches")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("equipment:branch", args=[self.pk])
+
+
+class GradeDefinition(DomainModel):
+    """The wording of a quality grade, in general or for one branch (rules are data, DESIGN.md §3.6)."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="grade_definitions", help_text=_("Empty: the general wording."))
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"))
+    typical_action = models.CharField(_("typical action"), max_length=255, blank=True)
+
+    scope_field = None
+    search_fields = ("name", "description")
+    action_perms = CATALOGUE_PERMS
+
+    class Meta:
+        verbose_name = _("grade definition")
+        verbose_name_plural = _("grade definitions")
+        ordering = ["branch__sort_order", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "grade"], name="grade_definition_unique_per_branch"),
+            models.UniqueConstraint(fields=["grade"], condition=Q(branch__isnull=True),
+                                    name="grade_definition_unique_general"),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=5), name="grade_definition_grade_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.branch or _('general')}"
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.name} {self.description} {self.branch or ''}")
+
+    def get_absolute_url(self):
+        return reverse("equipment:gradedefinition", args=[self.pk])
+
+
+class EquipmentType(DomainModel):
+    """Chủng loại: what a register line is an item of."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="types")
+    group = models.CharField(_("group"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=20, default="chiếc")
+    tracked_by = models.CharField(_("tracked"), max_length=10, choices=TrackedBy.choices, default=TrackedBy.SERIAL)
+    has_km = models.BooleanField(_("counts km"), default=False)
+    has_engine_hours = models.BooleanField(_("counts engine hours"), default=False)
+    has_rounds = models.BooleanField(_("counts rounds fired"), default=False)
+    service_life_years = models.PositiveSmallIntegerField(_("service life (years)"), null=True, blank=True)
+    original_price = models.DecimalField(_("original price (VND)"), max_digits=16, decimal_places=0, null=True,
+                                         blank=True, validators=[MinValueValidator(0)])
+    country = models.CharField(_("country of origin"), max_length=60, blank=True)
+    maker = models.CharField(_("maker"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    scope_field = None
+    search_fields = ("code", "name", "group")
+    action_perms = CATALOGUE_PERMS
+
+    class Meta:
+        verbose_name = _("equipment type")
+        verbose_name_plural = _("equipment types")
+        ordering = ["branch__sort_order", "group", "name"]
+        indexes = [models.Index(fields=["branch", "group", "name"], name="type_branch_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("equipment:equipmenttype", args=[self.pk])
+
+
+class KitComponent(models.Model):
+    """One line of a type's kit list (đồng bộ): accessories, spare parts, tools, documents."""
+
+    type = models.ForeignKey(EquipmentType, on_delete=models.CASCADE, related_name="kit")
+    name = models.CharField(_("component"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit")
+        ordering = ["sort_order", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="kit_quantity_positive")]
+
+    def __str__(self):
+        return f"{self.name} × {self.quantity}"
+
+
+class ItemQuerySet(ScopedQuerySet):
+    def active(self):
+        """The register as it stands: items not struck off."""
+        return self.exclude(usage_state=UsageState.STRUCK_OFF)
+
+    def service_life_expired(self, year: int | None = None):
+        year = year or timezone.localdate().year
+        return self.filter(type__service_life_years__isnull=False, year_in_service__isnull=False).filter(
+            year_in_service__lte=year - F("type__service_life_years"))
+
+
+class Item(DomainModel):
+    """One line of the register: a serialised item, or a lot of a quantity-tracked type."""
+
+    type = models.ForeignKey(EquipmentType, verbose_name=_("equipment type"), on_delete=models.PROTECT,
+                             related_name="items")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("holding unit"), on_delete=models.PROTECT,
+                             related_name="items")
+    serial = models.CharField(_("serial / registration / lot number"), max_length=64, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    year_made = models.PositiveSmallIntegerField(_("year made"), null=True, blank=True,
+                                                 validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    year_in_service = models.PositiveSmallIntegerField(_("year into service"), null=True, blank=True,
+                                                       validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    original_price = models.DecimalField(_("original price (VND)"), max_digits=16, decimal_places=0, null=True,
+                                         blank=True, validators=[MinValueValidator(0)])
+    km = models.DecimalField(_("km run"), max_digits=12, decimal_places=1, null=True, blank=True,
+                             validators=[MinValueValidator(0)])
+    engine_hours = models.DecimalField(_("engine hours"), max_digits=10, decimal_places=1, null=True, blank=True,
+                                       validators=[MinValueValidator(0)])
+    rounds = models.PositiveIntegerField(_("rounds fired"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("quality grade"), choices=Grade.choices)
+    condition = models.CharField(_("technical condition"), max_length=10, choices=Condition.choices,
+                                 default=Condition.READY)
+    usage_state = models.CharField(_("usage state"), max_length=20, choices=UsageState.choices,
+                                   default=UsageState.IN_USE)
+    location_class = models.CharField(_("location"), max_length=16, choices=LocationClass.choices,
+                                      default=LocationClass.IN_USE)
+    completeness = models.CharField(_("completeness"), max_length=10, choices=Completeness.choices,
+                                    default=Completeness.COMPLETE)
+    missing_parts = models.TextField(_("missing kit parts"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    search_fields = ("serial",)
+    action_perms = {
+        "view": Perm.VIEW,
+        "add": Perm.MANAGE_REGISTER,
+        "change": Perm.MANAGE_REGISTER,
+        "delete": Perm.MANAGE_REGISTER,
+    }
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("register of equipment")
+        ordering = ["type__name", "serial", "id"]
+        indexes = [
+            models.Index(fields=["unit", "grade"], name="item_unit_grade_idx"),
+            models.Index(fields=["type", "grade"], name="item_type_grade_idx"),
+            models.Index(fields=["usage_state"], name="item_usage_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "serial"], condition=~Q(serial=""),
+                                    name="item_serial_unique_per_type",
+                                    violation_error_message=_("This type already has an item with this number.")),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=5), name="item_grade_1_5",
+                                   violation_error_message=_("The quality grade is 1 to 5.")),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive",
+                                   violation_error_message=_("The quantity must be at least 1.")),
+            models.CheckConstraint(
+                condition=Q(year_made__isnull=True) | Q(year_in_service__isnull=True)
+                | Q(year_in_service__gte=F("year_made")),
+                name="item_service_after_made",
+                violation_error_message=_("The year into service cannot be before the year made."),
+            ),
+            models.CheckConstraint(condition=Q(km__isnull=True) | Q(km__gte=0), name="item_km_not_negative"),
+            models.CheckConstraint(condition=Q(engine_hours__isnull=True) | Q(engine_hours__gte=0),
+                                   name="item_hours_not_negative"),
+        ]
+
+    def __str__(self):
+        number = self.serial or _("no number")
+        return f"{self.type.name} — {number}" if self.type_id else str(number)
+
+    def get_absolute_url(self):
+        return reverse("equipment:item", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        type_text = f"{self.type.code} {self.type.name}" if self.type_id else ""
+        return fold(f"{self.serial} {type_text}")
+
+    @property
+    def service_life_end(self) -> int | None:
+        if self.year_in_service and self.type.service_life_years:
+            return self.year_in_service + self.type.service_life_years
+        return None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.type_id:
+            if self.type.tracked_by == TrackedBy.SERIAL:
+                if self.quantity != 1:
+                    errors["quantity"] = _("An item tracked by serial number has quantity 1.")
+                if not self.serial:
+                    errors["serial"] = _("Give the serial or registration number.")
+            for meter, flag in (("km", "has_km"), ("engine_hours", "has_engine_hours"), ("rounds", "has_rounds")):
+                if getattr(self, meter) is not None and not getattr(self.type, flag):
+                    errors[meter] = _("This type does not count this meter.")
+        if self.completeness == Completeness.MISSING and not self.missing_parts.strip():
+            errors["missing_parts"] = _("List the missing kit parts.")
+        if self.completeness == Completeness.COMPLETE and self.missing_parts.strip():
+            errors["missing_parts"] = _("A complete item has no missing parts.")
+        if self.pk and self.type_id:
+            old = Item.objects.filter(pk=self.pk).values("km", "engine_hours", "rounds").first() or {}
+            for meter in ("km", "engine_hours", "rounds"):
+                before, after = old.get(meter), getattr(self, meter)
+                if before is not None and (after is None or after < before):
+                    errors[meter] = _("A meter cannot go backwards (it was %(value)s).") % {"value": before}
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,53 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from kythuat.core.tables import BaseTable, LinkColumn
+
+from .models import Branch, EquipmentType, GradeDefinition, Item
+
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+class BranchTable(BaseTable):
+    name = LinkColumn()
+    type_count = tables.Column(verbose_name=_("Types"), attrs=NUM)
+
+    class Meta(BaseTable.Meta):
+        model = Branch
+        fields = ("code", "name", "type_count")
+        order_by = ("code",)
+
+
+class GradeDefinitionTable(BaseTable):
+    name = LinkColumn()
+
+    class Meta(BaseTable.Meta):
+        model = GradeDefinition
+        fields = ("grade", "name", "branch", "description", "typical_action")
+
+
+class EquipmentTypeTable(BaseTable):
+    name = LinkColumn()
+    branch = tables.Column(order_by=("branch__sort_order",))
+    item_count = tables.Column(verbose_name=_("Lines in register"), attrs=NUM)
+
+    class Meta(BaseTable.Meta):
+        model = EquipmentType
+        fields = ("code", "name", "branch", "group", "unit_of_measure", "tracked_by", "service_life_years",
+                  "original_price", "item_count")
+        order_by = ("branch", "group", "name")
+
+
+class ItemTable(BaseTable):
+    type = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("type__name",))
+    serial = tables.Column(linkify=lambda record: record.get_absolute_url())
+    branch = tables.Column(accessor="type__branch__code", verbose_name=_("Branch"), order_by=("type__branch__code",))
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+    quantity = tables.Column(attrs=NUM)
+    uom = tables.Column(accessor="type__unit_of_measure", verbose_name=_("Unit of measure"), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Item
+        fields = ("type", "serial", "branch", "unit", "quantity", "uom", "grade", "condition", "usage_state",
+                  "location_class", "completeness", "year_in_service")
+        order_by = ("type", "serial")
