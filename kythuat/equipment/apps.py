@@ -6,3 +6,10 @@ class EquipmentConfig(AppConfig):
     name = "kythuat.equipment"
     label = "equipment"
     verbose_name = _("Equipment")
+
+    def ready(self):
+        from kythuat.core import demo
+
+        from . import demo as equipment_demo
+
+        demo.register(20, "equipment", equipment_demo.run)

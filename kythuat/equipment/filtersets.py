@@ -56,9 +56,9 @@ class ItemFilterSet(BaseFilterSet):
         expired = queryset.service_life_expired(timezone.localdate().year)
         return expired if value else queryset.exclude(pk__in=expired.values("pk"))
 
-    def filter_queryset(self, queryset):
-        rows = super().filter_queryset(queryset)
+    @property
+    def qs(self):
+        rows = super().qs
         # Struck-off items leave the register unless asked for (they stay in history and reports).
-        if not getattr(self.form, "cleaned_data", {}).get("usage_state"):
-            rows = rows.active()
-        return rows
+        asked = self.data.getlist("usage_state") if hasattr(self.data, "getlist") else self.data.get("usage_state")
+        return rows if asked else rows.active()

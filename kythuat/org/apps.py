@@ -6,3 +6,10 @@ class OrgConfig(AppConfig):
     name = "kythuat.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from kythuat.core import demo
+
+        from . import demo as org_demo
+
+        demo.register(10, "org", org_demo.run)

@@ -14,12 +14,12 @@ from django.db import transaction
 
 from kythuat.core.audit import record_bulk
 from kythuat.core.context import acting
+from kythuat.core.demo import DEFAULT_PASSWORD
 from kythuat.core.roles import Role
 from kythuat.core.text import fold
 
 from .models import Membership, Person, PersonCategory, Rank, Unit, UnitKind
 
-DEFAULT_PASSWORD = "KyThuat@2026"
 PROVINCE = "Biên Hải"
 OLD_PROVINCE = "Hải Đông"
 REFORM_END = datetime.date(2025, 6, 28)  # 44 provincial commands dissolved (DOMAIN.md §0)
@@ -310,6 +310,17 @@ def _upsert_accounts(units: dict[str, Unit], password: str) -> list[tuple[str, s
             _sync(membership, {"role": role})
         rows.append((username, Role(role).label, units[unit_code].name))
     return rows
+
+
+def run(options: dict) -> list[str]:
+    """The org part of `kythuat demo`: what it prints."""
+    summary = build_demo(seed=options["seed"], units=options["units"], password=options["password"])
+    lines = [f"Dữ liệu mẫu / demo data: {summary['units']} đơn vị / units, {summary['people']} cán bộ / people.",
+             "Tài khoản mẫu / Demo accounts:"]
+    lines += [f"  {username:<10} {role:<32} {unit}" for username, role, unit in summary["accounts"]]
+    lines += [f"Mật khẩu / password: {summary['password']}",
+              "(Mật khẩu chỉ đặt khi tạo tài khoản lần đầu. / The password is set when an account is first made.)"]
+    return lines
 
 
 def build_demo(*, seed: int = 2026, units: int | None = None, password: str = DEFAULT_PASSWORD) -> dict:

@@ -23,7 +23,7 @@ def _paths_are_consistent():
 
 def test_demo_builds_a_province_with_posts_squadrons_and_history():
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", items=300, stdout=out)
     active = Unit.objects.active_on()
     assert active.filter(kind=UnitKind.BORDER_POST).count() == 12
     assert active.filter(kind=UnitKind.SQUADRON).count() == 2

@@ -1,0 +1,146 @@
+"""Rules of the catalogue and the register (issue 3, first part)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from kythuat.core.testing.factories import EquipmentTypeFactory, ItemFactory
+from kythuat.equipment.demo import build_items
+from kythuat.equipment.models import Branch, EquipmentType, GradeDefinition, Item
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_default_catalogue_is_shipped():
+    assert Branch.objects.count() == 8
+    assert set(GradeDefinition.objects.filter(branch=None).values_list("grade", flat=True)) == {1, 2, 3, 4, 5}
+    assert EquipmentType.objects.count() >= 60
+    ak = EquipmentType.objects.get(code="AK")
+    assert ak.branch.code == "QK" and ak.has_rounds and ak.kit.filter(name="Hộp tiếp đạn", quantity=4).exists()
+    assert EquipmentType.objects.get(code="D762X39").tracked_by == "quantity"
+
+
+def test_grade_outside_1_to_5_is_refused_by_the_database(org):
+    kind = EquipmentTypeFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Item.objects.create(type=kind, unit=org.team1, serial="X1", grade=6)
+
+
+def test_bad_items_are_refused_with_field_messages(org):
+    kind = EquipmentTypeFactory()
+    ItemFactory(type=kind, unit=org.team1, serial="AK-001")
+    client = login(org.officer1)
+    base = {"type": kind.pk, "unit": org.team1.pk, "serial": "AK-002", "quantity": 1, "grade": 2,
+            "condition": "ready", "usage_state": "in_use", "location_class": "in_use", "completeness": "complete"}
+    cases = {
+        "grade": {"grade": 7},
+        "quantity": {"quantity": 3},  # a serial-tracked item is one item
+        "serial": {"serial": "AK-001"},  # duplicate number for the type
+        "year_in_service": {"year_made": 2020, "year_in_service": 2010},
+        "km": {"km": 100},  # the type counts no km
+        "missing_parts": {"completeness": "missing"},
+        "unit": {"unit": org.team2.pk},  # outside the officer's units
+    }
+    for field, change in cases.items():
+        response = client.post(reverse("equipment:item_add"), {**base, **change})
+        assert response.status_code == 400, field
+        form = response.context["form"]
+        assert field in form.errors or form.non_field_errors(), (field, form.errors)
+    assert Item.objects.filter(unit=org.team1).count() == 1
+    response = client.post(reverse("equipment:item_add"), base)
+    assert response.status_code == 302
+    assert Item.objects.filter(serial="AK-002", grade=2).exists()
+
+
+def test_grade_and_unit_are_not_editable_after_registration(org):
+    item = ItemFactory(unit=org.team1, grade=2)
+    client = login(org.officer1)
+    form = client.get(reverse("equipment:item_edit", args=[item.pk])).context["form"]
+    assert "grade" not in form.fields and form.fields["unit"].disabled
+    response = client.post(reverse("equipment:item_edit", args=[item.pk]), {
+        "type": item.type_id, "unit": org.post1.pk, "serial": item.serial, "quantity": 1, "grade": 5,
+        "condition": "limited", "usage_state": "in_use", "location_class": "in_use", "completeness": "complete",
+        "version": item.version})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.grade == 2 and item.unit == org.team1 and item.condition == "limited"
+    api = APIClient()
+    api.force_authenticate(org.officer1)
+    response = api.patch(f"/api/equipment/items/{item.pk}/", {"grade": 1, "version": item.version}, format="json")
+    assert response.status_code == 400 and "grade" in response.json()
+    response = api.patch(f"/api/equipment/items/{item.pk}/", {"usage_state": "struck_off", "version": item.version},
+                         format="json")
+    assert response.status_code == 400 and "usage_state" in response.json()
+
+
+def test_meter_cannot_go_backwards(org):
+    kind = EquipmentTypeFactory(has_km=True, has_rounds=False)
+    item = ItemFactory(type=kind, unit=org.team1, km=5000)
+    item.km = 4000
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "km" in error.value.message_dict
+
+
+def test_register_totals_by_grade_match_the_rows(org):
+    kind = EquipmentTypeFactory()
+    for grade in (1, 2, 2, 3, 5):
+        ItemFactory(type=kind, unit=org.team1, grade=grade)
+    ItemFactory(type=kind, unit=org.team2, grade=2)
+    ItemFactory(type=kind, unit=org.team1, grade=4, usage_state="struck_off")
+    response = login(org.officer1).get(reverse("equipment:item_list"))
+    totals = {grade: quantity for _label, grade, quantity in response.context["by_grade"]}
+    assert totals == {1: 1, 2: 2, 3: 1, 4: 0, 5: 1}  # own units only; struck-off not in the register
+    assert response.context["table"].paginator.count == 5
+    response = login(org.officer1).get(reverse("equipment:item_list"), {"usage_state": "struck_off"})
+    assert response.context["table"].paginator.count == 1
+
+
+def test_register_filters_by_branch_grade_and_service_life(org):
+    old = EquipmentTypeFactory(service_life_years=10)
+    new = EquipmentTypeFactory(service_life_years=30)
+    expired = ItemFactory(type=old, unit=org.team1, year_made=2000, year_in_service=2001)
+    ItemFactory(type=new, unit=org.team1, year_made=2000, year_in_service=2001)
+    response = login(org.head).get(reverse("equipment:item_list"), {"expired": "true"})
+    assert [row.pk for row in response.context["table"].data] == [expired.pk]
+    response = login(org.head).get(reverse("equipment:item_list"), {"branch": old.branch_id, "grade": [2]})
+    assert [row.pk for row in response.context["table"].data] == [expired.pk]
+
+
+def test_catalogue_is_edited_only_by_catalogue_managers(org):
+    kind = EquipmentType.objects.get(code="AK")
+    assert login(org.officer1).get(reverse("equipment:equipmenttype_edit", args=[kind.pk])).status_code == 403
+    response = login(org.head).post(reverse("equipment:equipmenttype_edit", args=[kind.pk]), {
+        "branch": kind.branch_id, "group": kind.group, "code": "AK", "name": kind.name, "unit_of_measure": "khẩu",
+        "tracked_by": "serial", "has_rounds": "on", "version": kind.version,
+        "kit_text": "Hộp tiếp đạn × 5\nLưỡi lê\nDây súng"})
+    assert response.status_code == 302
+    assert [(c.name, c.quantity) for c in kind.kit.all()] == [("Hộp tiếp đạn", 5), ("Lưỡi lê", 1), ("Dây súng", 1)]
+    response = login(org.head).post(reverse("equipment:equipmenttype_edit", args=[kind.pk]), {
+        "branch": kind.branch_id, "code": "AK", "name": kind.name, "unit_of_measure": "khẩu", "tracked_by": "serial",
+        "version": kind.version + 1, "kit_text": "Hộp tiếp đạn × bốn"})
+    assert response.status_code == 400 and "kit_text" in response.context["form"].errors
+
+
+def test_demo_register_is_deterministic_and_idempotent():
+    from kythuat.org.demo import build_demo
+
+    build_demo()
+    assert build_items(lines=3000) == 3000
+    first = sorted(Item.objects.values_list("serial", "grade", "unit__code"))
+    assert build_items(lines=3000) == 3000
+    assert sorted(Item.objects.values_list("serial", "grade", "unit__code")) == first
+    grades = {g for _s, g, _u in first}
+    assert grades == {1, 2, 3, 4, 5}
+    assert Item.objects.filter(unit__kind="border_post").exists() and Item.objects.filter(unit__kind="squadron").exists()
+    for item in Item.objects.select_related("type")[:200]:
+        item.full_clean()  # every demo line obeys the register's rules
