@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrackedBy(models.TextChoices):
@@ -35,7 +36,7 @@ class UsageState(models.TextChoices):
 
 
 class LocationClass(models.TextChoices):
-    IN_USE = "in_use", _("In use")
+    IN_USE = "in_use", pgettext_lazy("location", "In use")
     UNIT_DEPOT = "unit_depot", _("Unit depot")
     HIGHER_DEPOT = "higher_depot", _("Higher depot")
 

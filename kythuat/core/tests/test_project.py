@@ -57,3 +57,46 @@ def test_ci_runs_the_readme_test_command():
     assert "DATABASE_URL=" in ci and "chromium" in ci
     quick = readme.split("## Quick start")[1].split("```sh")[1].split("```")[0].strip()
     assert "kythuat demo" in quick and "runserver" in quick and "migrate" in quick
+
+
+def _po_entries(path):
+    """(context, msgid, msgstr[0] or msgstr, fuzzy) of each entry of a .po file, header left out."""
+    import ast
+
+    entries, current, field = [], {}, None
+    for line in path.read_text().splitlines() + [""]:
+        if not line.strip():
+            if current.get("msgid"):
+                entries.append(current)
+            current, field = {}, None
+        elif line.startswith("#,") and "fuzzy" in line:
+            current["fuzzy"] = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            current[field] += ast.literal_eval(line)
+        else:
+            key, _, value = line.partition(" ")
+            field = {"msgstr[0]": "msgstr"}.get(key, key)
+            current[field] = current.get(field, "") + ast.literal_eval(value) if field == "msgstr" else \
+                ast.literal_eval(value)
+    return entries
+
+
+def test_vietnamese_translation_is_complete_and_compiled():
+    import gettext
+
+    locale = ROOT / "kythuat" / "locale" / "vi" / "LC_MESSAGES"
+    entries = _po_entries(locale / "django.po")
+    assert len(entries) > 300
+    untranslated = [e["msgid"] for e in entries if not e.get("msgstr") or e.get("fuzzy")]
+    assert untranslated == []
+    with open(locale / "django.mo", "rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    for entry in entries:
+        if "msgid_plural" in entry:
+            assert catalog.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"], entry["msgid"]
+        elif "msgctxt" in entry:
+            assert catalog.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], entry["msgid"]
+        else:
+            assert catalog.gettext(entry["msgid"]) == entry["msgstr"], f".mo is stale for {entry['msgid']!r}"

@@ -141,6 +141,7 @@ def test_demo_register_is_deterministic_and_idempotent():
     assert sorted(Item.objects.values_list("serial", "grade", "unit__code")) == first
     grades = {g for _s, g, _u in first}
     assert grades == {1, 2, 3, 4, 5}
-    assert Item.objects.filter(unit__kind="border_post").exists() and Item.objects.filter(unit__kind="squadron").exists()
+    assert Item.objects.filter(unit__kind="border_post").exists()
+    assert Item.objects.filter(unit__kind="squadron").exists()
     for item in Item.objects.select_related("type")[:200]:
         item.full_clean()  # every demo line obeys the register's rules
