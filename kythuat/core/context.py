@@ -29,6 +29,22 @@ def current() -> ActionContext:
 
 
 @contextmanager
+def acting_as(user):
+    """Make ``user`` the actor of the changes in the block unless a request already names one
+    (services called from commands, tasks or tests)."""
+    ctx = current()
+    if getattr(ctx.user, "is_authenticated", False):
+        yield ctx
+        return
+    token = _current.set(ActionContext(user=user, request_id=ctx.request_id, source=ctx.source,
+                                       address=ctx.address))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
 def acting(**kwargs):
     """Run a block as a given user/source; management commands and tasks use this."""
     token = _current.set(ActionContext(**kwargs))

@@ -8,7 +8,7 @@ history. Each applies scoping, audit, optimistic locking and export itself, so n
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -80,7 +80,7 @@ class ObjectListView(ScopedView):
         queryset = self.get_queryset()
         filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
         rows = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        table = self.table(rows, request=request)
+        table = self.table(rows, request=request, **self.get_table_kwargs())
         if request.GET.get("export") == "xlsx":
             RequestConfig(request, paginate=False).configure(table)
             ordered = table.data.data
@@ -101,6 +101,9 @@ class ObjectListView(ScopedView):
         context.update(self.extra_context(rows))
         template = "core/partials/list_results.html" if request.htmx else self.template_name
         return render(request, template, context)
+
+    def get_table_kwargs(self) -> dict:
+        return {}
 
     def extra_context(self, rows) -> dict:
         """More context computed from the filtered rows (e.g. totals), in as few queries as possible."""
@@ -165,6 +168,7 @@ class ObjectEditView(ScopedView):
         if "pk" in self.kwargs:
             obj = self.get_object()
             self.require("change", obj)
+            refuse_if_locked(obj)
             return obj
         self.require("add")
         return self.model()
@@ -211,6 +215,36 @@ class ObjectEditView(ScopedView):
         return render(self.request, self.template_name, context, status=status)
 
 
+def refuse_if_locked(obj) -> None:
+    """Approved documents are history: a row that says why it is locked cannot be edited or deleted."""
+    reason = getattr(obj, "locked_reason", None)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+class ObjectActionView(ScopedView):
+    """A business action on one row, POSTed from a confirmation on the row's page (approve, cancel…).
+    Subclasses name the permission key (``action``) and define ``perform(obj) -> message``, which
+    calls the service and may raise ValidationError (shown to the user, nothing saved)."""
+
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.require(self.action, obj)
+        try:
+            message = self.perform(obj)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        except StaleObjectError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect(obj.get_absolute_url())
+
+
 class ObjectDeleteView(ScopedView):
     """Delete only from a confirmation page; a row others still refer to is kept, with the reason."""
 
@@ -219,11 +253,13 @@ class ObjectDeleteView(ScopedView):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         self.require("delete", obj)
+        refuse_if_locked(obj)
         return render(request, self.template_name, self.base_context(object=obj, form=ConfirmForm()))
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.require("delete", obj)
+        refuse_if_locked(obj)
         form = ConfirmForm(request.POST)
         if form.is_valid() and form.cleaned_data["version"] not in (None, obj.version):
             error = str(StaleObjectError(obj))

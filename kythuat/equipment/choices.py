@@ -44,3 +44,9 @@ class LocationClass(models.TextChoices):
 class Completeness(models.TextChoices):
     COMPLETE = "complete", _("Complete")
     MISSING = "missing", _("Missing kit parts")
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")

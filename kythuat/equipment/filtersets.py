@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.filtersets import BaseFilterSet, SubtreeFilter
 
-from .choices import Completeness, Condition, Grade, LocationClass, TrackedBy, UsageState
-from .models import Branch, EquipmentType, GradeDefinition, Item
+from .choices import Completeness, Condition, DocumentStatus, Grade, LocationClass, TrackedBy, UsageState
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 
 
 class BranchFilterSet(BaseFilterSet):
@@ -62,3 +62,14 @@ class ItemFilterSet(BaseFilterSet):
         # Struck-off items leave the register unless asked for (they stay in history and reports).
         asked = self.data.getlist("usage_state") if hasattr(self.data, "getlist") else self.data.get("usage_state")
         return rows if asked else rows.active()
+
+
+class GradeChangeFilterSet(BaseFilterSet):
+    unit = SubtreeFilter()
+    status = django_filters.MultipleChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From date"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To date"))
+
+    class Meta:
+        model = GradeChange
+        fields = ["q", "unit", "status", "since", "until"]

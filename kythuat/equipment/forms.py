@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kythuat.core.forms import DomainModelForm, UnitChoiceField
 
 from .choices import UsageState
-from .models import Branch, EquipmentType, GradeDefinition, Item, KitComponent
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent
 
 
 class BranchForm(DomainModelForm):
@@ -88,3 +88,19 @@ class ItemForm(DomainModelForm):
             del self.fields["grade"]
             self.fields["unit"].disabled = True
             self.fields["unit"].help_text = _("The holding unit changes only by a transfer.")
+
+
+class GradeChangeForm(DomainModelForm):
+    """The record's header; on a new record, the lines come from the items chosen in the register."""
+
+    class Meta:
+        model = GradeChange
+        fields = ["unit", "number", "date", "reason", "basis", "assessors"]
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {"date": forms.DateInput, "reason": forms.Textarea(attrs={"rows": 2}),
+                   "basis": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["unit"].disabled = True

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kythuat.core.models import DomainModel, ScopedQuerySet
+from kythuat.core.models import AuditedModel, DomainModel, ScopedQuerySet
 from kythuat.core.roles import Perm
 from kythuat.core.text import fold
 
-from .choices import Completeness, Condition, Grade, LocationClass, TrackedBy, UsageState
+from .choices import Completeness, Condition, DocumentStatus, Grade, LocationClass, TrackedBy, UsageState
 
 CATALOGUE_PERMS = {
     "view": Perm.VIEW,
@@ -256,3 +256,87 @@ class Item(DomainModel):
                     errors[meter] = _("A meter cannot go backwards (it was %(value)s).") % {"value": before}
         if errors:
             raise ValidationError(errors)
+
+
+class GradeChange(DomainModel):
+    """Biên bản chuyển cấp chất lượng: the only way an item's grade changes. Drafted by a technical
+    officer, it takes effect when a commander of the unit approves it."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="grade_changes",
+                             help_text=_("The unit whose items are assessed (with its sub-units)."))
+    number = models.CharField(_("record number"), max_length=50)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    reason = models.TextField(_("reason"))
+    basis = models.TextField(_("basis"), blank=True, help_text=_("Inspection, repair result, yearly assessment…"))
+    assessors = models.CharField(_("assessed by"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DocumentStatus.choices,
+                              default=DocumentStatus.DRAFT)
+    approved_by = models.ForeignKey("auth.User", verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    search_fields = ("number", "reason", "assessors")
+    action_perms = {
+        "view": Perm.VIEW,
+        "add": Perm.MANAGE_REGISTER,
+        "change": Perm.MANAGE_REGISTER,
+        "delete": Perm.MANAGE_REGISTER,
+        "cancel": Perm.MANAGE_REGISTER,
+        "approve": Perm.APPROVE,
+    }
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="grade_change_number_unique",
+                                    violation_error_message=_("This unit already has a record with this number.")),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved_by__isnull=False, approved_at__isnull=False)
+                | ~Q(status="approved"),
+                name="grade_change_approved_has_approver"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("equipment:gradechange", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DocumentStatus.DRAFT
+
+    @property
+    def locked_reason(self) -> str | None:
+        """Why the record can no longer be edited or deleted (the generic views honour it)."""
+        if self.status == DocumentStatus.APPROVED:
+            return _("The record is approved: it can no longer be changed or deleted.")
+        if self.status == DocumentStatus.CANCELLED:
+            return _("The record is cancelled: it can no longer be changed or deleted.")
+        return None
+
+
+class GradeChangeLine(AuditedModel):
+    scope_field = "grade_change__unit"
+
+    grade_change = models.ForeignKey(GradeChange, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="grade_lines")
+    grade_before = models.PositiveSmallIntegerField(_("grade before"), choices=Grade.choices)
+    grade_after = models.PositiveSmallIntegerField(_("grade after"), choices=Grade.choices)
+
+    class Meta:
+        verbose_name = _("grade change line")
+        verbose_name_plural = _("grade change lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade_change", "item"], name="grade_line_item_once"),
+            models.CheckConstraint(condition=Q(grade_before__gte=1, grade_before__lte=5, grade_after__gte=1,
+                                               grade_after__lte=5), name="grade_line_grades_1_5"),
+            models.CheckConstraint(condition=~Q(grade_before=F("grade_after")), name="grade_line_changes_grade"),
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {self.grade_before} → {self.grade_after}"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.tables import BaseTable, LinkColumn
 
-from .models import Branch, EquipmentType, GradeDefinition, Item
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -39,6 +39,9 @@ class EquipmentTypeTable(BaseTable):
 
 
 class ItemTable(BaseTable):
+    pick = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "items", "form": "bulk-form"},
+                                                       "th__input": {"aria-label": _("Tick all")}},
+                                 exclude_from_export=True)
     type = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("type__name",))
     serial = tables.Column(linkify=lambda record: record.get_absolute_url())
     branch = tables.Column(accessor="type__branch__code", verbose_name=_("Branch"), order_by=("type__branch__code",))
@@ -48,6 +51,17 @@ class ItemTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Item
-        fields = ("type", "serial", "branch", "unit", "quantity", "uom", "grade", "condition", "usage_state",
+        fields = ("pick", "type", "serial", "branch", "unit", "quantity", "uom", "grade", "condition", "usage_state",
                   "location_class", "completeness", "year_in_service")
         order_by = ("type", "serial")
+
+
+class GradeChangeTable(BaseTable):
+    number = LinkColumn()
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+    line_count = tables.Column(verbose_name=_("Items"), attrs=NUM)
+
+    class Meta(BaseTable.Meta):
+        model = GradeChange
+        fields = ("number", "date", "unit", "reason", "line_count", "status", "approved_by", "approved_at")
+        order_by = ("-date",)

@@ -3,13 +3,20 @@ from django.urls import include, path
 from kythuat.core.views import model_views, object_urls
 
 from . import forms, views
-from .models import Branch, EquipmentType, GradeDefinition, Item
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 
 app_name = "equipment"
+
+grade_change_views = model_views(GradeChange, list_view=views.GradeChangeListView,
+                                 form_class=forms.GradeChangeForm, detail_view=views.GradeChangeView)
+grade_change_views["add"] = views.GradeChangeCreateView
 
 urlpatterns = [
     path("register/", include(object_urls("item", model_views(
         Item, list_view=views.ItemListView, form_class=forms.ItemForm, detail_view=views.ItemView)))),
+    path("grade-changes/", include(object_urls("gradechange", grade_change_views))),
+    path("grade-changes/<int:pk>/approve/", views.GradeChangeApproveView.as_view(), name="gradechange_approve"),
+    path("grade-changes/<int:pk>/cancel/", views.GradeChangeCancelView.as_view(), name="gradechange_cancel"),
     path("types/", include(object_urls("equipmenttype", model_views(
         EquipmentType, list_view=views.EquipmentTypeListView, form_class=forms.EquipmentTypeForm,
         detail_view=views.EquipmentTypeView)))),

@@ -1,10 +1,17 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from kythuat.core.views import ObjectListView, ObjectView
+from kythuat.core.roles import Perm
+from kythuat.core.scoping import can, scope_for
+from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
 
-from . import filtersets, tables
-from .choices import Grade
-from .models import Branch, EquipmentType, GradeDefinition, Item
+from . import filtersets, forms, services, tables
+from .choices import DocumentStatus, Grade
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 
 
 def totals_by_grade(items) -> list[tuple[str, int, int]]:
@@ -61,9 +68,18 @@ class ItemListView(ObjectListView):
     filterset = filtersets.ItemFilterSet
     template_name = "equipment/item_list.html"
 
+    def get_table_kwargs(self):
+        # The tick column feeds the bulk actions; only those who keep the register see it.
+        if scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER):
+            return {}
+        return {"exclude": ("pick",)}
+
     def extra_context(self, rows):
         totals = totals_by_grade(rows)
-        return {"by_grade": totals, "total": sum(n for _l, _g, n in totals)}
+        can_keep = scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER)
+        return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
+                "bulk_action_url": reverse("equipment:gradechange_add") if can_keep else None,
+                "bulk_action_label": _("Draft a grade change for the ticked items")}
 
 
 class ItemView(ObjectView):
@@ -75,4 +91,99 @@ class ItemView(ObjectView):
         definition = (GradeDefinition.objects.filter(grade=obj.grade)
                       .filter(Q(branch=obj.type.branch_id) | Q(branch__isnull=True))
                       .order_by(F("branch").asc(nulls_last=True)).first())
-        return {"grade_definition": definition}
+        history = (obj.grade_lines.select_related("grade_change")
+                   .filter(grade_change__status=DocumentStatus.APPROVED).order_by("grade_change__date", "id"))
+        return {"grade_definition": definition, "grade_history": history}
+
+
+class GradeChangeListView(ObjectListView):
+    model = GradeChange
+    queryset = GradeChange.objects.select_related("unit", "approved_by").annotate(line_count=Count("lines"))
+    table = tables.GradeChangeTable
+    filterset = filtersets.GradeChangeFilterSet
+
+
+class GradeChangeView(ObjectView):
+    model = GradeChange
+    queryset = GradeChange.objects.select_related("unit", "approved_by")
+
+    def extra_context(self, obj):
+        user = self.request.user
+        return {
+            "lines": obj.lines.select_related("item__type", "item__unit"),
+            "can_approve": obj.is_draft and can(user, "approve", obj),
+            "can_cancel": obj.is_draft and can(user, "cancel", obj),
+        }
+
+
+class GradeChangeCreateView(ScopedView):
+    """A new record from the items chosen in the register (``?items=1&items=2…``), one line each."""
+
+    model = GradeChange
+    template_name = "equipment/gradechange_add.html"
+
+    def chosen_items(self, ids):
+        ids = [int(i) for i in ids if str(i).isdigit()]
+        return list(Item.objects.visible_to(self.request.user).active().select_related("type", "unit")
+                    .filter(pk__in=ids).order_by("unit__path", "type__name", "serial"))
+
+    def render_page(self, form, items, grades, status=200):
+        lines = [(item, grades.get(item.pk, "")) for item in items]
+        context = self.base_context(form=form, lines=lines, grade_choices=Grade.choices,
+                                    cancel_url=reverse("equipment:item_list"))
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        self.require("add")
+        items = self.chosen_items(request.GET.getlist("items"))
+        units = {item.unit_id for item in items}
+        form = forms.GradeChangeForm(instance=GradeChange(), user=request.user,
+                                     initial={"unit": units.pop() if len(units) == 1 else None})
+        default = request.GET.get("grade", "")
+        return self.render_page(form, items, {item.pk: default for item in items})
+
+    def post(self, request):
+        self.require("add")
+        items = self.chosen_items(request.POST.getlist("items"))
+        grades = {item.pk: request.POST.get(f"grade_{item.pk}", "") for item in items}
+        form = forms.GradeChangeForm(data=request.POST, instance=GradeChange(), user=request.user)
+        if form.is_valid():
+            lines = []
+            for item in items:
+                try:
+                    lines.append((item.pk, int(grades[item.pk])))
+                except ValueError:
+                    form.add_error(None, _("%(item)s: choose the new grade.") % {"item": item})
+            if not form.errors:
+                try:
+                    header = {k: form.cleaned_data[k] for k in ("unit", "number", "date", "reason", "basis",
+                                                                 "assessors")}
+                    record = services.draft_grade_change(user=request.user, lines=lines, **header)
+                except ValidationError as error:
+                    for text in error.messages:
+                        form.add_error(None, text)
+                else:
+                    messages.success(request, _("Draft record %(number)s made; a commander approves it.")
+                                     % {"number": record.number})
+                    return redirect(record.get_absolute_url())
+        return self.render_page(form, items, grades, status=400)
+
+
+class GradeChangeApproveView(ObjectActionView):
+    model = GradeChange
+    action = "approve"
+
+    def perform(self, obj):
+        version = self.request.POST.get("version")
+        services.approve_grade_change(grade_change=obj, user=self.request.user,
+                                      version=int(version) if version and version.isdigit() else None)
+        return _("Record %(number)s approved: the items have their new grades.") % {"number": obj.number}
+
+
+class GradeChangeCancelView(ObjectActionView):
+    model = GradeChange
+    action = "cancel"
+
+    def perform(self, obj):
+        services.cancel_grade_change(grade_change=obj, user=self.request.user)
+        return _("Record %(number)s cancelled.") % {"number": obj.number}

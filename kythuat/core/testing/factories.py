@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from kythuat.core.roles import Role
-from kythuat.equipment.models import Branch, EquipmentType, GradeDefinition, Item
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
 
 PASSWORD = "Mat-khau-thu-2026"
@@ -87,6 +87,15 @@ class ItemFactory(factory.django.DjangoModelFactory):
     grade = 2
 
 
+class GradeChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeChange
+
+    unit = factory.SubFactory(UnitFactory)
+    number = factory.Sequence(lambda n: f"BB-{n:04d}/CCCL")
+    reason = "Kiểm tra kỹ thuật định kỳ"
+
+
 FACTORIES = {
     Unit: UnitFactory,
     Person: PersonFactory,
@@ -95,4 +104,5 @@ FACTORIES = {
     GradeDefinition: GradeDefinitionFactory,
     EquipmentType: EquipmentTypeFactory,
     Item: ItemFactory,
+    GradeChange: GradeChangeFactory,
 }

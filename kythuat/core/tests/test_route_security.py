@@ -15,7 +15,7 @@ from kythuat.core.models import AuditEntry, DomainModel
 from kythuat.core.scoping import can
 from kythuat.core.testing.factories import FACTORIES
 from kythuat.core.testing.routes import SPECIAL_PARAMS, all_routes, make_in_unit, params_for
-from kythuat.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from kythuat.core.views import ObjectActionView, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 ROLES = ["admin", "head", "viewer", "officer1", "officer2", "technician1", "commander1"]
 # Routes that act only on the user's own account; every role may use them.
@@ -28,6 +28,8 @@ def _view_action(route):
     cls = route.view_class
     if cls is None:
         return None
+    if issubclass(cls, ObjectActionView):
+        return "action"
     if issubclass(cls, ObjectDeleteView):
         return "delete"
     if issubclass(cls, ObjectEditView):
@@ -80,6 +82,8 @@ def _expected_get_status(route, user, obj):
     """200 where the role may do the route's action on the row, 403 inside scope without it, else 404."""
     user = fresh(user)
     action = _view_action(route)
+    if action == "action":
+        return 405  # POST-only: GET is refused whatever the row, which reveals nothing
     if not can(user, "view", obj):
         return 404
     if action in (None, "view"):
@@ -99,7 +103,11 @@ def test_object_pages_enforce_scope_and_role(org, role):
             obj = make_in_unit(route.model, unit)
             url = route.url(pk=obj.pk)
             expected = _expected_get_status(route, user, obj)
-            if route.is_api:
+            if route.is_api and "get" not in route.api_actions:  # an action endpoint (approve…)
+                response = api.post(url, {}, format="json")
+                assert response.status_code in ((404,) if expected == 404 else (200, 400, 403, 409)), (
+                    role, route.name, unit.code, response.status_code)
+            elif route.is_api:
                 response = api.get(url)
                 assert response.status_code == (404 if expected == 404 else 200), (role, route.name, unit.code)
                 for method in ("patch", "delete"):
@@ -117,7 +125,7 @@ def test_object_pages_enforce_scope_and_role(org, role):
             else:
                 response = client.get(url)
                 assert response.status_code == expected, (role, route.name, unit.code, response.status_code)
-                if expected == 404:
+                if not can(fresh(user), "view", obj):
                     assert str(obj).encode() not in response.content
                     before = type(obj).objects.get(pk=obj.pk).version
                     response = client.post(url, {"version": before})

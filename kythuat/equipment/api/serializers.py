@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kythuat.core.api.serializers import DomainModelSerializer
-from kythuat.equipment.models import Branch, EquipmentType, GradeDefinition, Item, KitComponent
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent
 
 
 class BranchSerializer(DomainModelSerializer):
@@ -58,3 +58,54 @@ class ItemSerializer(DomainModelSerializer):
         if attrs.get("usage_state") == "struck_off" and getattr(self.instance, "usage_state", None) != "struck_off":
             raise serializers.ValidationError({"usage_state": [_("Items are struck off only by a strike-off.")]})
         return super().validate(attrs)
+
+
+class GradeChangeLineSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text=_("Id of the item"))
+    grade_after = serializers.IntegerField(min_value=1, max_value=5)
+    grade_before = serializers.IntegerField(read_only=True)
+
+
+class GradeChangeSerializer(DomainModelSerializer):
+    """A grade change record; ``lines`` are given when it is made and fixed afterwards."""
+
+    lines = GradeChangeLineSerializer(many=True, required=False, write_only=True,
+                                      help_text=_("Given when the record is made: item and new grade"))
+
+    class Meta:
+        model = GradeChange
+        fields = DomainModelSerializer.base_fields + (
+            "unit", "number", "date", "reason", "basis", "assessors", "status", "approved_by", "approved_at",
+            "lines")
+        read_only_fields = ("status", "approved_by", "approved_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["lines"] = [{"item": line.item_id, "grade_before": line.grade_before, "grade_after": line.grade_after}
+                         for line in instance.lines.all()]
+        return data
+
+    def validate(self, attrs):
+        lines = attrs.pop("lines", None)
+        if self.instance is not None:
+            if lines is not None:
+                raise serializers.ValidationError({"lines": [_("The lines are fixed once the record is made.")]})
+            if self.instance.locked_reason:
+                raise serializers.ValidationError({"status": [self.instance.locked_reason]})
+            if "unit" in attrs and attrs["unit"] != self.instance.unit:
+                raise serializers.ValidationError({"unit": [_("The unit of a record does not change.")]})
+        attrs = super().validate(attrs)
+        if lines is not None:
+            attrs["lines"] = lines
+        return attrs
+
+    def create(self, validated_data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from kythuat.equipment import services
+
+        lines = [(line["item"], line["grade_after"]) for line in validated_data.pop("lines", [])]
+        try:
+            return services.draft_grade_change(user=self.context["request"].user, lines=lines, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error

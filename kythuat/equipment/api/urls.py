@@ -7,6 +7,7 @@ router.register("items", views.ItemViewSet)
 router.register("types", views.EquipmentTypeViewSet)
 router.register("branches", views.BranchViewSet)
 router.register("grades", views.GradeDefinitionViewSet)
+router.register("grade-changes", views.GradeChangeViewSet)
 
 app_name = "equipment-api"
 urlpatterns = router.urls

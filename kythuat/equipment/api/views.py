@@ -1,6 +1,13 @@
-from kythuat.core.api.viewsets import ScopedModelViewSet
-from kythuat.equipment import filtersets
-from kythuat.equipment.models import Branch, EquipmentType, GradeDefinition, Item
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from kythuat.core.api.viewsets import NOT_ALLOWED, ScopedModelViewSet
+from kythuat.core.scoping import can
+from kythuat.equipment import filtersets, services
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
 
 from . import serializers
 
@@ -31,3 +38,43 @@ class ItemViewSet(ScopedModelViewSet):
     serializer_class = serializers.ItemSerializer
     filterset_class = filtersets.ItemFilterSet
     ordering_fields = ["serial", "type__name", "unit__name", "grade", "year_in_service", "quantity"]
+
+
+class GradeChangeViewSet(ScopedModelViewSet):
+    """Grade change records. ``POST …/approve/`` (commanders; send ``version``) gives the items their
+    new grades; ``POST …/cancel/`` cancels a draft. Approved and cancelled records cannot change."""
+
+    queryset = GradeChange.objects.select_related("unit").prefetch_related("lines")
+    serializer_class = serializers.GradeChangeSerializer
+    filterset_class = filtersets.GradeChangeFilterSet
+    ordering_fields = ["date", "number", "status"]
+
+    def perform_destroy(self, instance):
+        if instance.locked_reason:
+            raise PermissionDenied(instance.locked_reason)
+        super().perform_destroy(instance)
+
+    def _act(self, request, action, service, **kwargs):
+        record = self.get_object()
+        if not can(request.user, action, record):
+            raise PermissionDenied(NOT_ALLOWED)
+        try:
+            record = service(grade_change=record, user=request.user, **kwargs)
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from error
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        try:
+            version = int(version) if version is not None else None
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"version": ["A whole number."]}) from exc
+        return self._act(request, "approve", services.approve_grade_change, version=version)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, "cancel", services.cancel_grade_change)

@@ -7,6 +7,13 @@
     var open = button.getAttribute("data-tree") === "open";
     document.querySelectorAll(".tree details").forEach(function (el) { el.open = open; });
   });
+  // A ticked box in a table header ticks every box of its column.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches("thead input[type=checkbox]")) return;
+    var table = box.closest("table");
+    table.querySelectorAll("tbody input[type=checkbox]").forEach(function (el) { el.checked = box.checked; });
+  });
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");

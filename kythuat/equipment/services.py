@@ -1,0 +1,97 @@
+"""Business actions on the register. One function per action, keyword arguments, one transaction,
+audited through the models; errors are ValidationError with a message per field or line."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kythuat.core.context import acting_as
+from kythuat.core.roles import Perm
+from kythuat.core.scoping import scope_for
+
+from .choices import DocumentStatus, UsageState
+from .models import GradeChange, GradeChangeLine, Item
+
+
+def _require(user, perm: str, unit_id) -> None:
+    if not scope_for(user).allows(perm, unit_id):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+
+
+def draft_grade_change(*, user, unit, number: str, date, reason: str, basis: str = "", assessors: str = "",
+                       lines: list[tuple[int, int]]) -> GradeChange:
+    """A draft record with one line per (item id, new grade); nothing changes until approval."""
+    _require(user, Perm.MANAGE_REGISTER, unit.pk)
+    if not lines:
+        raise ValidationError({"items": _("Choose at least one item from the register.")})
+    items = {item.pk: item for item in Item.objects.visible_to(user).select_related("type", "unit")
+             .filter(pk__in=[item_id for item_id, _g in lines])}
+    errors = []
+    for item_id, grade_after in lines:
+        item = items.get(item_id)
+        if item is None:
+            errors.append(_("Item #%(id)s does not exist or is outside your units.") % {"id": item_id})
+        elif not item.unit.path.startswith(unit.path):
+            errors.append(_("%(item)s is not held by %(unit)s or its sub-units.") % {"item": item, "unit": unit})
+        elif item.usage_state == UsageState.STRUCK_OFF:
+            errors.append(_("%(item)s is struck off.") % {"item": item})
+        elif grade_after not in range(1, 6):
+            errors.append(_("%(item)s: the new grade must be 1 to 5.") % {"item": item})
+        elif grade_after == item.grade:
+            errors.append(_("%(item)s: the new grade is the same as the current one.") % {"item": item})
+    if len({item_id for item_id, _g in lines}) != len(lines):
+        errors.append(_("An item is listed twice."))
+    if errors:
+        raise ValidationError({"items": errors})
+    with transaction.atomic(), acting_as(user):
+        record = GradeChange(unit=unit, number=number, date=date, reason=reason, basis=basis, assessors=assessors)
+        record.full_clean()
+        record.save()
+        for item_id, grade_after in lines:
+            GradeChangeLine.objects.create(grade_change=record, item=items[item_id],
+                                           grade_before=items[item_id].grade, grade_after=grade_after)
+    return record
+
+
+def approve_grade_change(*, grade_change: GradeChange, user, version: int | None = None) -> GradeChange:
+    """A commander approves: each item takes its new grade, provided it still has the grade the record
+    was drafted on (otherwise someone graded it meanwhile and the record must be redone)."""
+    _require(user, Perm.APPROVE, grade_change.unit_id)
+    with transaction.atomic(), acting_as(user):
+        record = GradeChange.objects.select_for_update().get(pk=grade_change.pk)
+        if version is not None and version != record.version:
+            from kythuat.core.models import StaleObjectError
+
+            raise StaleObjectError(record)
+        if record.status != DocumentStatus.DRAFT:
+            raise ValidationError(_("Only a draft record can be approved."))
+        lines = list(record.lines.select_related("item__type"))
+        if not lines:
+            raise ValidationError(_("A record without items cannot be approved."))
+        items = {item.pk: item for item in Item.objects.select_for_update(of=("self",)).select_related("type").filter(
+            pk__in=[line.item_id for line in lines])}
+        stale = [str(items[line.item_id]) for line in lines if items[line.item_id].grade != line.grade_before]
+        if stale:
+            raise ValidationError(_("These items changed grade after the record was drafted: %(list)s. "
+                                    "Cancel this record and draft a new one.") % {"list": ", ".join(stale)})
+        for line in lines:
+            item = items[line.item_id]
+            item.grade = line.grade_after
+            item.save(update_fields=["grade", "updated_at"])
+        record.status = DocumentStatus.APPROVED
+        record.approved_by = user
+        record.approved_at = timezone.now()
+        record.save()
+    return record
+
+
+def cancel_grade_change(*, grade_change: GradeChange, user) -> GradeChange:
+    _require(user, Perm.MANAGE_REGISTER, grade_change.unit_id)
+    with transaction.atomic(), acting_as(user):
+        record = GradeChange.objects.select_for_update().get(pk=grade_change.pk)
+        if record.status != DocumentStatus.DRAFT:
+            raise ValidationError(_("Only a draft record can be cancelled."))
+        record.status = DocumentStatus.CANCELLED
+        record.save()
+    return record
