@@ -119,3 +119,10 @@ def test_grade_change_api_draft_approve(org):
     response = commander.post(f"/api/equipment/grade-changes/{record_id}/approve/", format="json")
     assert response.status_code == 400
     assert officer.delete(f"/api/equipment/grade-changes/{record_id}/").status_code == 403
+
+
+def test_ids_over_a_thousand_survive_the_vietnamese_number_format(org):
+    """In Vietnamese 1234 prints as 1.234; ids in forms and links must not."""
+    item = ItemFactory(id=12345, unit=org.team1, grade=2)
+    page = login(org.officer1).get(reverse("equipment:gradechange_add"), {"items": [item.pk]}).content.decode()
+    assert 'value="12345"' in page and 'name="grade_12345"' in page and "12.345" not in page
