@@ -50,3 +50,10 @@ class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransferStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    COMPLETED = "completed", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -3,9 +3,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.filtersets import BaseFilterSet, SubtreeFilter
+from kythuat.org.models import Unit
 
-from .choices import Completeness, Condition, DocumentStatus, Grade, LocationClass, TrackedBy, UsageState
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from .choices import (
+    Completeness,
+    Condition,
+    DocumentStatus,
+    Grade,
+    LocationClass,
+    TrackedBy,
+    TransferStatus,
+    UsageState,
+)
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 
 
 class BranchFilterSet(BaseFilterSet):
@@ -73,3 +83,15 @@ class GradeChangeFilterSet(BaseFilterSet):
     class Meta:
         model = GradeChange
         fields = ["q", "unit", "status", "since", "until"]
+
+
+class TransferFilterSet(BaseFilterSet):
+    unit = SubtreeFilter(unit_lookup="from_unit", label=_("From unit (with sub-units)"))
+    to_unit = django_filters.ModelChoiceFilter(queryset=lambda request: Unit.objects.all(), label=_("To unit"))
+    status = django_filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=_("Status"))
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From date"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To date"))
+
+    class Meta:
+        model = Transfer
+        fields = ["q", "unit", "to_unit", "status", "since", "until"]

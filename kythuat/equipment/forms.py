@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.forms import DomainModelForm, UnitChoiceField
+from kythuat.org.models import Unit
 
 from .choices import UsageState
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent, Transfer
 
 
 class BranchForm(DomainModelForm):
@@ -104,3 +105,21 @@ class GradeChangeForm(DomainModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["unit"].disabled = True
+
+
+class TransferForm(DomainModelForm):
+    """The order's header. The receiving unit may be any existing unit (its name only is shown)."""
+
+    scope_form_field = "from_unit"
+
+    class Meta:
+        model = Transfer
+        fields = ["number", "date", "from_unit", "to_unit", "reason"]
+        field_classes = {"from_unit": UnitChoiceField, "to_unit": UnitChoiceField}
+        widgets = {"date": forms.DateInput, "reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.active_on().only("id", "name", "depth", "path")
+        if self.instance.pk:
+            self.fields["from_unit"].disabled = True

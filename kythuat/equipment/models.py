@@ -12,7 +12,16 @@ from kythuat.core.models import AuditedModel, DomainModel, ScopedQuerySet
 from kythuat.core.roles import Perm
 from kythuat.core.text import fold
 
-from .choices import Completeness, Condition, DocumentStatus, Grade, LocationClass, TrackedBy, UsageState
+from .choices import (
+    Completeness,
+    Condition,
+    DocumentStatus,
+    Grade,
+    LocationClass,
+    TrackedBy,
+    TransferStatus,
+    UsageState,
+)
 
 CATALOGUE_PERMS = {
     "view": Perm.VIEW,
@@ -340,3 +349,80 @@ class GradeChangeLine(AuditedModel):
 
     def __str__(self):
         return f"{self.item}: {self.grade_before} → {self.grade_after}"
+
+
+class Transfer(DomainModel):
+    """Lệnh điều chuyển: items (or quantities of lots) moved from one unit to another. Drafted by the
+    sending unit's officer, approved by a commander of the sending unit, completed when handed over."""
+
+    number = models.CharField(_("order number"), max_length=50)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    from_unit = models.ForeignKey("org.Unit", verbose_name=_("from unit"), on_delete=models.PROTECT,
+                                  related_name="transfers_out")
+    to_unit = models.ForeignKey("org.Unit", verbose_name=_("to unit"), on_delete=models.PROTECT,
+                                related_name="transfers_in")
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TransferStatus.choices,
+                              default=TransferStatus.DRAFT)
+    approved_by = models.ForeignKey("auth.User", verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+
+    scope_field = "from_unit"
+    search_fields = ("number", "reason")
+    action_perms = {
+        "view": Perm.VIEW,
+        "add": Perm.MANAGE_REGISTER,
+        "change": Perm.MANAGE_REGISTER,
+        "delete": Perm.MANAGE_REGISTER,
+        "cancel": Perm.MANAGE_REGISTER,
+        "approve": Perm.APPROVE,
+        "complete": Perm.MANAGE_REGISTER,
+    }
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_unit", "number"], name="transfer_number_unique",
+                                    violation_error_message=_("This unit already has an order with this number.")),
+            models.CheckConstraint(condition=~Q(from_unit=F("to_unit")), name="transfer_to_another_unit",
+                                   violation_error_message=_("A transfer goes to another unit.")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("equipment:transfer", args=[self.pk])
+
+    @property
+    def locked_reason(self) -> str | None:
+        if self.status != TransferStatus.DRAFT:
+            return _("Only a draft order can be changed or deleted.")
+        return None
+
+
+class TransferLine(AuditedModel):
+    """One item, or a quantity of a lot; on completion ``moved_item`` is the line that arrived."""
+
+    scope_field = "transfer__from_unit"
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="transfer_lines")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    moved_item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["transfer", "item"], name="transfer_line_item_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="transfer_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"

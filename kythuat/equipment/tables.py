@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.tables import BaseTable, LinkColumn
 
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -64,4 +64,16 @@ class GradeChangeTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = GradeChange
         fields = ("number", "date", "unit", "reason", "line_count", "status", "approved_by", "approved_at")
+        order_by = ("-date",)
+
+
+class TransferTable(BaseTable):
+    number = LinkColumn()
+    from_unit = tables.Column(linkify=True, order_by=("from_unit__name",))
+    to_unit = tables.Column(linkify=True, order_by=("to_unit__name",))
+    line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
+
+    class Meta(BaseTable.Meta):
+        model = Transfer
+        fields = ("number", "date", "from_unit", "to_unit", "line_count", "status", "approved_at", "completed_at")
         order_by = ("-date",)

@@ -3,13 +3,16 @@ from django.urls import include, path
 from kythuat.core.views import model_views, object_urls
 
 from . import forms, views
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 
 app_name = "equipment"
 
 grade_change_views = model_views(GradeChange, list_view=views.GradeChangeListView,
                                  form_class=forms.GradeChangeForm, detail_view=views.GradeChangeView)
 grade_change_views["add"] = views.GradeChangeCreateView
+transfer_views = model_views(Transfer, list_view=views.TransferListView, form_class=forms.TransferForm,
+                             detail_view=views.TransferView)
+transfer_views["add"] = views.TransferCreateView
 
 urlpatterns = [
     path("register/", include(object_urls("item", model_views(
@@ -17,6 +20,10 @@ urlpatterns = [
     path("grade-changes/", include(object_urls("gradechange", grade_change_views))),
     path("grade-changes/<int:pk>/approve/", views.GradeChangeApproveView.as_view(), name="gradechange_approve"),
     path("grade-changes/<int:pk>/cancel/", views.GradeChangeCancelView.as_view(), name="gradechange_cancel"),
+    path("transfers/", include(object_urls("transfer", transfer_views))),
+    path("transfers/<int:pk>/approve/", views.TransferApproveView.as_view(), name="transfer_approve"),
+    path("transfers/<int:pk>/complete/", views.TransferCompleteView.as_view(), name="transfer_complete"),
+    path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
     path("types/", include(object_urls("equipmenttype", model_views(
         EquipmentType, list_view=views.EquipmentTypeListView, form_class=forms.EquipmentTypeForm,
         detail_view=views.EquipmentTypeView)))),

@@ -4,14 +4,15 @@ from django.db.models import Count, F, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
 
 from . import filtersets, forms, services, tables
-from .choices import DocumentStatus, Grade
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from .choices import DocumentStatus, Grade, TransferStatus
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer, TransferLine
 
 
 def totals_by_grade(items) -> list[tuple[str, int, int]]:
@@ -77,9 +78,10 @@ class ItemListView(ObjectListView):
     def extra_context(self, rows):
         totals = totals_by_grade(rows)
         can_keep = scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER)
+        actions = [(reverse("equipment:gradechange_add"), _("Draft a grade change for the ticked items")),
+                   (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
-                "bulk_action_url": reverse("equipment:gradechange_add") if can_keep else None,
-                "bulk_action_label": _("Draft a grade change for the ticked items")}
+                "bulk_actions": actions if can_keep else []}
 
 
 class ItemView(ObjectView):
@@ -93,7 +95,10 @@ class ItemView(ObjectView):
                       .order_by(F("branch").asc(nulls_last=True)).first())
         history = (obj.grade_lines.select_related("grade_change")
                    .filter(grade_change__status=DocumentStatus.APPROVED).order_by("grade_change__date", "id"))
-        return {"grade_definition": definition, "grade_history": history}
+        moves = (TransferLine.objects.filter(Q(item=obj) | Q(moved_item=obj))
+                 .filter(transfer__status=TransferStatus.COMPLETED)
+                 .select_related("transfer__from_unit", "transfer__to_unit").order_by("transfer__date", "id"))
+        return {"grade_definition": definition, "grade_history": history, "transfers": moves}
 
 
 class GradeChangeListView(ObjectListView):
@@ -187,3 +192,101 @@ class GradeChangeCancelView(ObjectActionView):
     def perform(self, obj):
         services.cancel_grade_change(grade_change=obj, user=self.request.user)
         return _("Record %(number)s cancelled.") % {"number": obj.number}
+
+
+class TransferListView(ObjectListView):
+    model = Transfer
+    queryset = Transfer.objects.select_related("from_unit", "to_unit").annotate(line_count=Count("lines"))
+    table = tables.TransferTable
+    filterset = filtersets.TransferFilterSet
+
+
+class TransferView(ObjectView):
+    model = Transfer
+    queryset = Transfer.objects.select_related("from_unit", "to_unit", "approved_by")
+
+    def extra_context(self, obj):
+        user = self.request.user
+        is_open = obj.status in services.OPEN_TRANSFER
+        return {
+            "lines": obj.lines.select_related("item__type", "item__unit", "moved_item__unit"),
+            "can_approve": obj.status == TransferStatus.DRAFT and can(user, "approve", obj),
+            "can_complete": obj.status == TransferStatus.APPROVED and can(user, "complete", obj),
+            "can_cancel": is_open and can(user, "cancel", obj),
+        }
+
+
+class TransferCreateView(GradeChangeCreateView):
+    """A new order from the items ticked in the register; lots may move in part."""
+
+    model = Transfer
+    template_name = "equipment/transfer_add.html"
+    form_class = forms.TransferForm
+
+    def render_page(self, form, items, quantities, status=200):
+        lines = [(item, quantities.get(item.pk, item.quantity)) for item in items]
+        context = self.base_context(form=form, lines=lines, cancel_url=reverse("equipment:item_list"))
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        self.require("add")
+        items = self.chosen_items(request.GET.getlist("items"))
+        units = {item.unit_id for item in items}
+        form = self.form_class(instance=Transfer(), user=request.user,
+                               initial={"from_unit": units.pop() if len(units) == 1 else None})
+        return self.render_page(form, items, {})
+
+    def post(self, request):
+        self.require("add")
+        items = self.chosen_items(request.POST.getlist("items"))
+        quantities = {item.pk: request.POST.get(f"quantity_{item.pk}", "") for item in items}
+        form = self.form_class(data=request.POST, instance=Transfer(), user=request.user)
+        if form.is_valid():
+            lines = []
+            for item in items:
+                try:
+                    lines.append((item.pk, int(quantities[item.pk])))
+                except ValueError:
+                    form.add_error(None, _("%(item)s: the quantity must be a whole number.") % {"item": item})
+            if not form.errors:
+                try:
+                    header = {k: form.cleaned_data[k] for k in ("from_unit", "to_unit", "number", "date", "reason")}
+                    order = services.draft_transfer(user=request.user, lines=lines, **header)
+                except ValidationError as error:
+                    for text in error.messages:
+                        form.add_error(None, text)
+                else:
+                    messages.success(request, _("Draft order %(number)s made; a commander approves it.")
+                                     % {"number": order.number})
+                    return redirect(order.get_absolute_url())
+        return self.render_page(form, items, quantities, status=400)
+
+
+class TransferActionView(ObjectActionView):
+    model = Transfer
+    service = None
+    done = ""
+
+    def perform(self, obj):
+        version = self.request.POST.get("version")
+        kwargs = {"version": int(version)} if version and version.isdigit() and self.action != "cancel" else {}
+        type(self).service(transfer=obj, user=self.request.user, **kwargs)
+        return self.done % {"number": obj.number}
+
+
+class TransferApproveView(TransferActionView):
+    action = "approve"
+    service = services.approve_transfer
+    done = _lazy("Order %(number)s approved.")
+
+
+class TransferCompleteView(TransferActionView):
+    action = "complete"
+    service = services.complete_transfer
+    done = _lazy("Order %(number)s handed over: the items now belong to the receiving unit.")
+
+
+class TransferCancelView(TransferActionView):
+    action = "cancel"
+    service = services.cancel_transfer
+    done = _lazy("Order %(number)s cancelled.")

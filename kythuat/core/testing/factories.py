@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from kythuat.core.roles import Role
-from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
 
 PASSWORD = "Mat-khau-thu-2026"
@@ -96,6 +96,19 @@ class GradeChangeFactory(factory.django.DjangoModelFactory):
     reason = "Kiểm tra kỹ thuật định kỳ"
 
 
+class TransferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transfer
+
+    from_unit = factory.SubFactory(UnitFactory)
+    to_unit = factory.SubFactory(UnitFactory)
+    number = factory.Sequence(lambda n: f"{n:04d}/LĐC")
+
+    @classmethod
+    def in_unit(cls, unit):
+        return cls(from_unit=unit)
+
+
 FACTORIES = {
     Unit: UnitFactory,
     Person: PersonFactory,
@@ -105,4 +118,5 @@ FACTORIES = {
     EquipmentType: EquipmentTypeFactory,
     Item: ItemFactory,
     GradeChange: GradeChangeFactory,
+    Transfer: TransferFactory,
 }

@@ -112,9 +112,9 @@ def test_object_pages_enforce_scope_and_role(org, role):
                 assert response.status_code == (404 if expected == 404 else 200), (role, route.name, unit.code)
                 for method in ("patch", "delete"):
                     before = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-                    response = getattr(api, method)(url, {"version": obj.version}, format="json")
                     visible = expected != 404
                     allowed = visible and can(fresh(user), "change" if method == "patch" else "delete", obj)
+                    response = getattr(api, method)(url, {"version": obj.version}, format="json")
                     if not visible:
                         assert response.status_code == 404, (role, route.name, method)
                     elif not allowed:

@@ -2,7 +2,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kythuat.core.api.serializers import DomainModelSerializer
-from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent
+from kythuat.equipment.models import (
+    Branch,
+    EquipmentType,
+    GradeChange,
+    GradeDefinition,
+    Item,
+    KitComponent,
+    Transfer,
+)
+from kythuat.org.models import Unit
 
 
 class BranchSerializer(DomainModelSerializer):
@@ -107,5 +116,61 @@ class GradeChangeSerializer(DomainModelSerializer):
         lines = [(line["item"], line["grade_after"]) for line in validated_data.pop("lines", [])]
         try:
             return services.draft_grade_change(user=self.context["request"].user, lines=lines, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class TransferLineSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text=_("Id of the item"))
+    quantity = serializers.IntegerField(min_value=1, required=False,
+                                        help_text=_("Part of a lot; empty: the whole line"))
+
+
+class TransferSerializer(DomainModelSerializer):
+    """A transfer order; ``lines`` are given when it is made and fixed afterwards."""
+
+    lines = TransferLineSerializer(many=True, required=False, write_only=True)
+
+    class Meta:
+        model = Transfer
+        scope_field = "from_unit"
+        fields = DomainModelSerializer.base_fields + (
+            "number", "date", "from_unit", "to_unit", "reason", "status", "approved_by", "approved_at",
+            "completed_at", "lines")
+        read_only_fields = ("status", "approved_by", "approved_at", "completed_at")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["to_unit"].queryset = Unit.objects.all()  # any existing unit may receive
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["lines"] = [{"item": line.item_id, "quantity": line.quantity, "moved_item": line.moved_item_id}
+                         for line in instance.lines.all()]
+        return data
+
+    def validate(self, attrs):
+        lines = attrs.pop("lines", None)
+        if self.instance is not None:
+            if lines is not None:
+                raise serializers.ValidationError({"lines": [_("The lines are fixed once the order is made.")]})
+            if self.instance.locked_reason:
+                raise serializers.ValidationError({"status": [self.instance.locked_reason]})
+            if "from_unit" in attrs and attrs["from_unit"] != self.instance.from_unit:
+                raise serializers.ValidationError({"from_unit": [_("The sending unit of an order does not change.")]})
+        attrs = super().validate(attrs)
+        if lines is not None:
+            attrs["lines"] = lines
+        return attrs
+
+    def create(self, validated_data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from kythuat.equipment import services
+
+        lines = [(line["item"], line.get("quantity")) for line in validated_data.pop("lines", [])]
+        try:
+            return services.draft_transfer(user=self.context["request"].user, lines=lines, **validated_data)
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error

@@ -8,6 +8,7 @@ router.register("types", views.EquipmentTypeViewSet)
 router.register("branches", views.BranchViewSet)
 router.register("grades", views.GradeDefinitionViewSet)
 router.register("grade-changes", views.GradeChangeViewSet)
+router.register("transfers", views.TransferViewSet)
 
 app_name = "equipment-api"
 urlpatterns = router.urls

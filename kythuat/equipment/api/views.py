@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from kythuat.core.api.viewsets import NOT_ALLOWED, ScopedModelViewSet
 from kythuat.core.scoping import can
 from kythuat.equipment import filtersets, services
-from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 
 from . import serializers
 
@@ -40,7 +40,37 @@ class ItemViewSet(ScopedModelViewSet):
     ordering_fields = ["serial", "type__name", "unit__name", "grade", "year_in_service", "quantity"]
 
 
-class GradeChangeViewSet(ScopedModelViewSet):
+def _version(request):
+    version = request.data.get("version") if hasattr(request.data, "get") else None
+    try:
+        return int(version) if version is not None else None
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"version": ["A whole number."]}) from exc
+
+
+class DocumentViewSet(ScopedModelViewSet):
+    """A document with actions (approve, complete, cancel) that call the app's services; a document
+    that is no longer a draft cannot be deleted."""
+
+    document_kwarg = "document"
+
+    def perform_destroy(self, instance):
+        if instance.locked_reason:
+            raise PermissionDenied(instance.locked_reason)
+        super().perform_destroy(instance)
+
+    def act(self, request, action, service, **kwargs):
+        document = self.get_object()
+        if not can(request.user, action, document):
+            raise PermissionDenied(NOT_ALLOWED)
+        try:
+            document = service(**{self.document_kwarg: document}, user=request.user, **kwargs)
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from error
+        return Response(self.get_serializer(document).data)
+
+
+class GradeChangeViewSet(DocumentViewSet):
     """Grade change records. ``POST …/approve/`` (commanders; send ``version``) gives the items their
     new grades; ``POST …/cancel/`` cancels a draft. Approved and cancelled records cannot change."""
 
@@ -48,33 +78,40 @@ class GradeChangeViewSet(ScopedModelViewSet):
     serializer_class = serializers.GradeChangeSerializer
     filterset_class = filtersets.GradeChangeFilterSet
     ordering_fields = ["date", "number", "status"]
-
-    def perform_destroy(self, instance):
-        if instance.locked_reason:
-            raise PermissionDenied(instance.locked_reason)
-        super().perform_destroy(instance)
-
-    def _act(self, request, action, service, **kwargs):
-        record = self.get_object()
-        if not can(request.user, action, record):
-            raise PermissionDenied(NOT_ALLOWED)
-        try:
-            record = service(grade_change=record, user=request.user, **kwargs)
-        except DjangoValidationError as error:
-            raise ValidationError({"detail": error.messages}) from error
-        return Response(self.get_serializer(record).data)
+    document_kwarg = "grade_change"
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        version = request.data.get("version") if hasattr(request.data, "get") else None
-        try:
-            version = int(version) if version is not None else None
-        except (TypeError, ValueError) as exc:
-            raise ValidationError({"version": ["A whole number."]}) from exc
-        return self._act(request, "approve", services.approve_grade_change, version=version)
+        return self.act(request, "approve", services.approve_grade_change, version=_version(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(request, "cancel", services.cancel_grade_change)
+        return self.act(request, "cancel", services.cancel_grade_change)
+
+
+class TransferViewSet(DocumentViewSet):
+    """Transfer orders: draft → ``approve`` (commanders of the sending unit) → ``complete`` (handed
+    over: the items move; part of a lot splits) or ``cancel``."""
+
+    queryset = Transfer.objects.select_related("from_unit", "to_unit").prefetch_related("lines")
+    serializer_class = serializers.TransferSerializer
+    filterset_class = filtersets.TransferFilterSet
+    ordering_fields = ["date", "number", "status"]
+    document_kwarg = "transfer"
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.act(request, "approve", services.approve_transfer, version=_version(request))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self.act(request, "complete", services.complete_transfer, version=_version(request))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self.act(request, "cancel", services.cancel_transfer)
