@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
@@ -277,16 +277,16 @@ class TransferActionView(ObjectActionView):
 class TransferApproveView(TransferActionView):
     action = "approve"
     service = services.approve_transfer
-    done = _lazy("Order %(number)s approved.")
+    done = gettext_lazy("Order %(number)s approved.")
 
 
 class TransferCompleteView(TransferActionView):
     action = "complete"
     service = services.complete_transfer
-    done = _lazy("Order %(number)s handed over: the items now belong to the receiving unit.")
+    done = gettext_lazy("Order %(number)s handed over: the items now belong to the receiving unit.")
 
 
 class TransferCancelView(TransferActionView):
     action = "cancel"
     service = services.cancel_transfer
-    done = _lazy("Order %(number)s cancelled.")
+    done = gettext_lazy("Order %(number)s cancelled.")
