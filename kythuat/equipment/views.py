@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, Sco
 
 from . import filtersets, forms, services, tables
 from .choices import DocumentStatus, Grade, TransferStatus
+from .labels import label_sheet, qr_svg
 from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer, TransferLine
 
 
@@ -69,19 +71,14 @@ class ItemListView(ObjectListView):
     filterset = filtersets.ItemFilterSet
     template_name = "equipment/item_list.html"
 
-    def get_table_kwargs(self):
-        # The tick column feeds the bulk actions; only those who keep the register see it.
-        if scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER):
-            return {}
-        return {"exclude": ("pick",)}
-
     def extra_context(self, rows):
         totals = totals_by_grade(rows)
         can_keep = scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER)
         actions = [(reverse("equipment:gradechange_add"), _("Draft a grade change for the ticked items")),
                    (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items"))]
+        labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
-                "bulk_actions": actions if can_keep else []}
+                "bulk_actions": (actions if can_keep else []) + labels}
 
 
 class ItemView(ObjectView):
@@ -98,7 +95,8 @@ class ItemView(ObjectView):
         moves = (TransferLine.objects.filter(Q(item=obj) | Q(moved_item=obj))
                  .filter(transfer__status=TransferStatus.COMPLETED)
                  .select_related("transfer__from_unit", "transfer__to_unit").order_by("transfer__date", "id"))
-        return {"grade_definition": definition, "grade_history": history, "transfers": moves}
+        return {"grade_definition": definition, "grade_history": history, "transfers": moves,
+                "qr": qr_svg(self.request.build_absolute_uri(obj.get_absolute_url()))}
 
 
 class GradeChangeListView(ObjectListView):
@@ -290,3 +288,21 @@ class TransferCancelView(TransferActionView):
     action = "cancel"
     service = services.cancel_transfer
     done = gettext_lazy("Order %(number)s cancelled.")
+
+
+class LabelSheetView(ScopedView):
+    """PDF sheet of QR labels for the items ticked in the register (or one item: ``?items=<id>``)."""
+
+    model = Item
+
+    def get(self, request):
+        ids = [int(i) for i in request.GET.getlist("items") if i.isdigit()]
+        items = list(self.get_queryset().select_related("type", "unit").filter(pk__in=ids)
+                     .order_by("unit__path", "type__name", "serial"))
+        if not items:
+            raise Http404(_("Tick the items to label in the register."))
+        content = label_sheet(items, lambda item: request.build_absolute_uri(item.get_absolute_url()),
+                              title=_("QR labels"))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="nhan-qr-{len(items)}.pdf"'
+        return response

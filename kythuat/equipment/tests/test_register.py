@@ -145,3 +145,15 @@ def test_demo_register_is_deterministic_and_idempotent():
     assert Item.objects.filter(unit__kind="squadron").exists()
     for item in Item.objects.select_related("type")[:200]:
         item.full_clean()  # every demo line obeys the register's rules
+
+
+def test_qr_label_sheet_is_a_pdf_of_the_visible_items_only(org):
+    own = [ItemFactory(unit=org.team1, serial=f"Đ-{n:03d}") for n in range(30)]
+    other = ItemFactory(unit=org.team2)
+    client = login(org.officer1)
+    response = client.get(reverse("equipment:labels"), {"items": [i.pk for i in own] + [other.pk]})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and response.content.count(b"/Type /Page\n") == 2  # 24 a sheet
+    assert client.get(reverse("equipment:labels"), {"items": [other.pk]}).status_code == 404
+    page = client.get(own[0].get_absolute_url()).content.decode()
+    assert 'src="data:image/svg+xml' in page
