@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kythuat.core",
     "kythuat.org",
     "kythuat.equipment",
+    "kythuat.readiness",
 ]
 
 MIDDLEWARE = [

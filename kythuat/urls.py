@@ -5,5 +5,6 @@ urlpatterns = [
     path("org/", include("kythuat.org.urls")),
     path("users/", include("kythuat.org.users")),
     path("equipment/", include("kythuat.equipment.urls")),
+    path("readiness/", include("kythuat.readiness.urls")),
     path("api/", include("kythuat.core.api.urls")),
 ]

@@ -17,4 +17,5 @@ def navigation(request):
 
 
 SECTIONS = {"equipmenttype": "catalogue", "branch": "catalogue", "gradedefinition": "catalogue",
+            "coefficientrule": "readiness",
             "user": "users", "membership": "users", "password": "users"}

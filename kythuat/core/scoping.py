@@ -95,4 +95,6 @@ def can(user, action: str, obj) -> bool:
     perm = type(obj).perm_for(action)
     if getattr(type(obj), "scope_field", "") is None:  # catalogues: the permission anywhere
         return scope_for(user).has_perm(perm)
-    return scope_for(user).allows(perm, obj.audit_scope_unit_id())
+    # A document acted on by the level above (a plan consolidated and approved higher up) names that unit.
+    unit_id = obj.action_unit_id(action) if hasattr(obj, "action_unit_id") else obj.audit_scope_unit_id()
+    return scope_for(user).allows(perm, unit_id)

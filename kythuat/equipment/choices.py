@@ -57,3 +57,21 @@ class TransferStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     COMPLETED = "completed", _("Handed over")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class StrikeOffStatus(models.TextChoices):
+    """The yearly cycle of TT 32/2026/TT-BQP Điều 7: units plan (before 15/10), the higher level
+    consolidates (before 15/11), the plan is approved (before 15/12), then carried out."""
+
+    PLAN = "plan", _("Unit plan")
+    CONSOLIDATED = "consolidated", _("Consolidated")
+    APPROVED = "approved", _("Approved")
+    DONE = "done", _("Struck off")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StrikeOffReason(models.TextChoices):
+    GRADE_5 = "grade_5", _("Grade 5")
+    SERVICE_LIFE = "service_life", _("Service life ended")
+    REPAIR_COST = "repair_cost", _("Repair over 30 % of the original price")
+    OTHER = "other", _("Other reason")

@@ -11,11 +11,12 @@ from .choices import (
     DocumentStatus,
     Grade,
     LocationClass,
+    StrikeOffStatus,
     TrackedBy,
     TransferStatus,
     UsageState,
 )
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, StrikeOff, Transfer
 
 
 class BranchFilterSet(BaseFilterSet):
@@ -95,3 +96,13 @@ class TransferFilterSet(BaseFilterSet):
     class Meta:
         model = Transfer
         fields = ["q", "unit", "to_unit", "status", "since", "until"]
+
+
+class StrikeOffFilterSet(BaseFilterSet):
+    unit = SubtreeFilter()
+    year = django_filters.NumberFilter(label=_("Plan year"))
+    status = django_filters.MultipleChoiceFilter(choices=StrikeOffStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = StrikeOff
+        fields = ["q", "unit", "year", "status"]

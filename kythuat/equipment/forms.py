@@ -1,11 +1,12 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.forms import DomainModelForm, UnitChoiceField
 from kythuat.org.models import Unit
 
 from .choices import UsageState
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent, Transfer
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, KitComponent, StrikeOff, Transfer
 
 
 class BranchForm(DomainModelForm):
@@ -72,9 +73,10 @@ class ItemForm(DomainModelForm):
         model = Item
         fields = ["type", "unit", "serial", "quantity", "year_made", "year_in_service", "original_price", "km",
                   "engine_hours", "rounds", "grade", "condition", "usage_state", "location_class", "completeness",
-                  "missing_parts", "notes"]
+                  "missing_parts", "registered_on", "notes"]
         field_classes = {"unit": UnitChoiceField}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "missing_parts": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "missing_parts": forms.Textarea(attrs={"rows": 2}),
+                   "registered_on": forms.DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,8 +89,19 @@ class ItemForm(DomainModelForm):
         ]
         if self.instance.pk:
             del self.fields["grade"]
+            del self.fields["registered_on"]
             self.fields["unit"].disabled = True
             self.fields["unit"].help_text = _("The holding unit changes only by a transfer.")
+
+        else:
+            self.fields["registered_on"].required = False
+            self.fields["registered_on"].help_text = _("Empty: today.")
+
+    def clean_registered_on(self):
+        day = self.cleaned_data["registered_on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
 
 
 class GradeChangeForm(DomainModelForm):
@@ -123,3 +136,32 @@ class TransferForm(DomainModelForm):
         self.fields["to_unit"].queryset = Unit.objects.active_on().only("id", "name", "depth", "path")
         if self.instance.pk:
             self.fields["from_unit"].disabled = True
+
+
+class StrikeOffForm(DomainModelForm):
+    """The plan's header; on a new plan, the lines come from the items chosen in the register."""
+
+    class Meta:
+        model = StrikeOff
+        fields = ["unit", "year", "number", "date", "notes"]
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {"date": forms.DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["unit"].disabled = True
+        else:
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class ActionDateForm(forms.Form):
+    """The date a business action takes effect (a handover, a strike-off carried out)."""
+
+    on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput)
+
+    def clean_on(self):
+        day = self.cleaned_data["on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

@@ -1,8 +1,10 @@
 """The equipment catalogue (branches, types, kits, grade wording) and the register of items."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,8 @@ from .choices import (
     DocumentStatus,
     Grade,
     LocationClass,
+    StrikeOffReason,
+    StrikeOffStatus,
     TrackedBy,
     TransferStatus,
     UsageState,
@@ -145,6 +149,25 @@ class KitComponent(models.Model):
 
 
 class ItemQuerySet(ScopedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk registration opens each line's history too (imports, demo data)."""
+        from . import history
+
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            history.record(made, created=True)
+        return made
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from . import history
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            if set(fields) & set(history.TRACKED):
+                history.record(objs, created=False)
+        return count
+
     def active(self):
         """The register as it stands: items not struck off."""
         return self.exclude(usage_state=UsageState.STRUCK_OFF)
@@ -186,6 +209,8 @@ class Item(DomainModel):
                                     default=Completeness.COMPLETE)
     missing_parts = models.TextField(_("missing kit parts"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    registered_on = models.DateField(_("entered in the register"), default=timezone.localdate,
+                                     help_text=_("From this date the line counts in the figures of past dates."))
 
     search_fields = ("serial",)
     action_perms = {
@@ -230,6 +255,25 @@ class Item(DomainModel):
 
     def get_absolute_url(self):
         return reverse("equipment:item", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        """Every change of a fact the figures count (unit, grade, quantity, condition, usage state) opens
+        a new period of the item's history, dated by the document that made it (``history.effective_on``)."""
+        from . import history
+
+        before = getattr(self, "_audit_snapshot", None)
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding or history.changed(before, self):
+                history.record([self], created=adding)
+
+    def delete(self, *args, **kwargs):
+        from . import history
+
+        result = super().delete(*args, **kwargs)
+        history.register_changed.send(sender=Item, since=self.registered_on)
+        return result
 
     def build_search_text(self) -> str:
         type_text = f"{self.type.code} {self.type.name}" if self.type_id else ""
@@ -426,3 +470,137 @@ class TransferLine(AuditedModel):
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
+
+
+# TT 32/2026/TT-BQP Điều 6 khoản 7: repair is not worthwhile when it costs over 30 % of the original price.
+REPAIR_NOT_WORTHWHILE = Decimal("0.30")
+
+
+class StrikeOff(DomainModel):
+    """Kế hoạch loại khỏi biên chế: a unit's yearly plan of items to strike off, each with its reason.
+    The unit plans; the level above consolidates and approves; the unit then carries it out, and the
+    items leave the active register (they stay in history and in figures of earlier dates)."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="strike_offs")
+    year = models.PositiveSmallIntegerField(_("plan year"), validators=[MinValueValidator(2000),
+                                                                        MaxValueValidator(2100)])
+    number = models.CharField(_("plan number"), max_length=50)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=14, choices=StrikeOffStatus.choices,
+                              default=StrikeOffStatus.PLAN)
+    consolidated_by = models.ForeignKey("auth.User", verbose_name=_("consolidated by"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    consolidated_at = models.DateTimeField(_("consolidated at"), null=True, blank=True)
+    approved_by = models.ForeignKey("auth.User", verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    done_on = models.DateField(_("struck off on"), null=True, blank=True)
+    done_by = models.ForeignKey("auth.User", verbose_name=_("carried out by"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+
+    search_fields = ("number", "year", "notes")
+    action_perms = {
+        "view": Perm.VIEW,
+        "add": Perm.MANAGE_REGISTER,
+        "change": Perm.MANAGE_REGISTER,
+        "delete": Perm.MANAGE_REGISTER,
+        "cancel": Perm.MANAGE_REGISTER,
+        "consolidate": Perm.MANAGE_REGISTER,
+        "approve": Perm.APPROVE,
+        "complete": Perm.MANAGE_REGISTER,
+    }
+    # The level above the unit consolidates and approves its plan.
+    higher_level_actions = ("consolidate", "approve")
+
+    class Meta:
+        verbose_name = _("strike-off plan")
+        verbose_name_plural = _("strike-off plans")
+        ordering = ["-year", "-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="strike_off_number_unique",
+                                    violation_error_message=_("This unit already has a plan with this number.")),
+            models.CheckConstraint(condition=~Q(status="done") | Q(done_on__isnull=False, done_by__isnull=False),
+                                   name="strike_off_done_has_date"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "done"]) | Q(approved_by__isnull=False),
+                name="strike_off_approved_has_approver"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("equipment:strikeoff", args=[self.pk])
+
+    def action_unit_id(self, action: str):
+        """The unit whose subtree a user must hold the action's permission on."""
+        if action in self.higher_level_actions and self.unit.parent_id:
+            return self.unit.parent_id
+        return self.unit_id
+
+    @property
+    def locked_reason(self) -> str | None:
+        if self.status != StrikeOffStatus.PLAN:
+            return _("Only a unit plan not yet consolidated can be changed or deleted.")
+        return None
+
+
+class StrikeOffLine(AuditedModel):
+    """One item, or a quantity of a lot, with the reason it leaves the register."""
+
+    scope_field = "strike_off__unit"
+
+    strike_off = models.ForeignKey(StrikeOff, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="strike_off_lines")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    reason = models.CharField(_("reason"), max_length=16, choices=StrikeOffReason.choices)
+    repair_cost = models.DecimalField(_("estimated repair cost (VND)"), max_digits=16, decimal_places=0, null=True,
+                                      blank=True, validators=[MinValueValidator(0)])
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    struck_item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("strike-off line")
+        verbose_name_plural = _("strike-off lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["strike_off", "item"], name="strike_off_line_item_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="strike_off_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"
+
+
+class ItemHistory(models.Model):
+    """One period of a register line's counted facts: from ``valid_from`` (the date of the document that
+    made them) until ``valid_to`` (the date of the next one), open while current. "The state at 0h on
+    1 January" is the periods with ``valid_from < day <= valid_to`` (DESIGN.md §3.5): one scan, no replay.
+    Written only by ``equipment.history`` from ``Item.save`` and the bulk writes."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="history")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    type = models.ForeignKey(EquipmentType, on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField(choices=Grade.choices)
+    quantity = models.PositiveIntegerField()
+    condition = models.CharField(max_length=10, choices=Condition.choices)
+    usage_state = models.CharField(max_length=20, choices=UsageState.choices)
+
+    class Meta:
+        verbose_name = _("item history period")
+        verbose_name_plural = _("item history")
+        ordering = ["item", "valid_from", "id"]
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="item_history_period_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["item"], condition=Q(valid_to__isnull=True),
+                                    name="item_history_one_open_period"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                                   name="item_history_period_forward"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.valid_from} – {self.valid_to or '…'}"

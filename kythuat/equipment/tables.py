@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.tables import BaseTable, LinkColumn
 
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, StrikeOff, Transfer
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -77,3 +77,14 @@ class TransferTable(BaseTable):
         model = Transfer
         fields = ("number", "date", "from_unit", "to_unit", "line_count", "status", "approved_at", "completed_at")
         order_by = ("-date",)
+
+
+class StrikeOffTable(BaseTable):
+    number = LinkColumn()
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+    line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
+
+    class Meta(BaseTable.Meta):
+        model = StrikeOff
+        fields = ("number", "year", "date", "unit", "line_count", "status", "approved_at", "done_on")
+        order_by = ("-year", "-date")

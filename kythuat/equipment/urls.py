@@ -3,7 +3,7 @@ from django.urls import include, path
 from kythuat.core.views import model_views, object_urls
 
 from . import forms, views
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
+from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, StrikeOff, Transfer
 
 app_name = "equipment"
 
@@ -13,6 +13,9 @@ grade_change_views["add"] = views.GradeChangeCreateView
 transfer_views = model_views(Transfer, list_view=views.TransferListView, form_class=forms.TransferForm,
                              detail_view=views.TransferView)
 transfer_views["add"] = views.TransferCreateView
+strike_off_views = model_views(StrikeOff, list_view=views.StrikeOffListView, form_class=forms.StrikeOffForm,
+                               detail_view=views.StrikeOffView)
+strike_off_views["add"] = views.StrikeOffCreateView
 
 urlpatterns = [
     path("register/", include(object_urls("item", model_views(
@@ -24,6 +27,11 @@ urlpatterns = [
     path("transfers/<int:pk>/approve/", views.TransferApproveView.as_view(), name="transfer_approve"),
     path("transfers/<int:pk>/complete/", views.TransferCompleteView.as_view(), name="transfer_complete"),
     path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
+    path("strike-offs/", include(object_urls("strikeoff", strike_off_views))),
+    path("strike-offs/<int:pk>/consolidate/", views.StrikeOffConsolidateView.as_view(), name="strikeoff_consolidate"),
+    path("strike-offs/<int:pk>/approve/", views.StrikeOffApproveView.as_view(), name="strikeoff_approve"),
+    path("strike-offs/<int:pk>/complete/", views.StrikeOffCompleteView.as_view(), name="strikeoff_complete"),
+    path("strike-offs/<int:pk>/cancel/", views.StrikeOffCancelView.as_view(), name="strikeoff_cancel"),
     path("labels/", views.LabelSheetView.as_view(), name="labels"),
     path("types/", include(object_urls("equipmenttype", model_views(
         EquipmentType, list_view=views.EquipmentTypeListView, form_class=forms.EquipmentTypeForm,

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
@@ -12,9 +14,19 @@ from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
 
 from . import filtersets, forms, services, tables
-from .choices import DocumentStatus, Grade, TransferStatus
+from .choices import DocumentStatus, Grade, StrikeOffReason, StrikeOffStatus, TransferStatus
 from .labels import label_sheet, qr_svg
-from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer, TransferLine
+from .models import (
+    Branch,
+    EquipmentType,
+    GradeChange,
+    GradeDefinition,
+    Item,
+    StrikeOff,
+    StrikeOffLine,
+    Transfer,
+    TransferLine,
+)
 
 
 def totals_by_grade(items) -> list[tuple[str, int, int]]:
@@ -75,7 +87,8 @@ class ItemListView(ObjectListView):
         totals = totals_by_grade(rows)
         can_keep = scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER)
         actions = [(reverse("equipment:gradechange_add"), _("Draft a grade change for the ticked items")),
-                   (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items"))]
+                   (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items")),
+                   (reverse("equipment:strikeoff_add"), _("Plan the strike-off of the ticked items"))]
         labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
                 "bulk_actions": (actions if can_keep else []) + labels}
@@ -95,7 +108,9 @@ class ItemView(ObjectView):
         moves = (TransferLine.objects.filter(Q(item=obj) | Q(moved_item=obj))
                  .filter(transfer__status=TransferStatus.COMPLETED)
                  .select_related("transfer__from_unit", "transfer__to_unit").order_by("transfer__date", "id"))
-        return {"grade_definition": definition, "grade_history": history, "transfers": moves,
+        struck = (StrikeOffLine.objects.filter(Q(item=obj) | Q(struck_item=obj))
+                  .exclude(strike_off__status=StrikeOffStatus.CANCELLED).select_related("strike_off"))
+        return {"grade_definition": definition, "grade_history": history, "transfers": moves, "strike_offs": struck,
                 "qr": qr_svg(self.request.build_absolute_uri(obj.get_absolute_url()))}
 
 
@@ -260,16 +275,31 @@ class TransferCreateView(GradeChangeCreateView):
         return self.render_page(form, items, quantities, status=400)
 
 
-class TransferActionView(ObjectActionView):
-    model = Transfer
+class DocumentActionView(ObjectActionView):
+    """A step of a document's life (approve, hand over, carry out, cancel) through its service; the
+    version posted with the confirmation guards against acting on a stale page, and ``on`` (a date)
+    dates the steps that change the register."""
+
     service = None
+    document_kwarg = ""
     done = ""
+    dated = False
 
     def perform(self, obj):
         version = self.request.POST.get("version")
         kwargs = {"version": int(version)} if version and version.isdigit() and self.action != "cancel" else {}
-        type(self).service(transfer=obj, user=self.request.user, **kwargs)
+        if self.dated:
+            form = forms.ActionDateForm(self.request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["on"])
+            kwargs["on"] = form.cleaned_data["on"]
+        type(self).service(**{self.document_kwarg: obj}, user=self.request.user, **kwargs)
         return self.done % {"number": obj.number}
+
+
+class TransferActionView(DocumentActionView):
+    model = Transfer
+    document_kwarg = "transfer"
 
 
 class TransferApproveView(TransferActionView):
@@ -281,6 +311,7 @@ class TransferApproveView(TransferActionView):
 class TransferCompleteView(TransferActionView):
     action = "complete"
     service = services.complete_transfer
+    dated = True
     done = gettext_lazy("Order %(number)s handed over: the items now belong to the receiving unit.")
 
 
@@ -306,3 +337,114 @@ class LabelSheetView(ScopedView):
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="nhan-qr-{len(items)}.pdf"'
         return response
+
+
+class StrikeOffListView(ObjectListView):
+    model = StrikeOff
+    queryset = StrikeOff.objects.select_related("unit").annotate(line_count=Count("lines"))
+    table = tables.StrikeOffTable
+    filterset = filtersets.StrikeOffFilterSet
+
+
+class StrikeOffView(ObjectView):
+    model = StrikeOff
+    queryset = StrikeOff.objects.select_related("unit", "consolidated_by", "approved_by", "done_by")
+
+    def extra_context(self, obj):
+        user = self.request.user
+        status = obj.status
+        return {
+            "lines": obj.lines.select_related("item__type", "item__unit", "struck_item"),
+            "can_consolidate": status == StrikeOffStatus.PLAN and can(user, "consolidate", obj),
+            "can_approve": status == StrikeOffStatus.CONSOLIDATED and can(user, "approve", obj),
+            "can_complete": status == StrikeOffStatus.APPROVED and can(user, "complete", obj),
+            "can_cancel": status in services.OPEN_STRIKE_OFF and can(user, "cancel", obj),
+            "date_form": forms.ActionDateForm(),
+        }
+
+
+class StrikeOffCreateView(GradeChangeCreateView):
+    """A unit's plan from the items ticked in the register: a reason for each line (and for lots, the
+    quantity), checked against the rules of TT 32/2026."""
+
+    model = StrikeOff
+    template_name = "equipment/strikeoff_add.html"
+
+    def render_page(self, form, items, values, status=200):
+        lines = [(item, values.get(item.pk, {})) for item in items]
+        context = self.base_context(form=form, lines=lines, reasons=StrikeOffReason.choices,
+                                    cancel_url=reverse("equipment:item_list"))
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        self.require("add")
+        items = self.chosen_items(request.GET.getlist("items"))
+        units = {item.unit_id for item in items}
+        form = forms.StrikeOffForm(instance=StrikeOff(), user=request.user,
+                                   initial={"unit": units.pop() if len(units) == 1 else None})
+        guess = {item.pk: {"reason": StrikeOffReason.GRADE_5 if item.grade == 5 else "", "quantity": item.quantity}
+                 for item in items}
+        return self.render_page(form, items, guess)
+
+    def post(self, request):
+        self.require("add")
+        items = self.chosen_items(request.POST.getlist("items"))
+        values = {item.pk: {key: request.POST.get(f"{key}_{item.pk}", "").strip()
+                            for key in ("quantity", "reason", "repair_cost", "note")} for item in items}
+        form = forms.StrikeOffForm(data=request.POST, instance=StrikeOff(), user=request.user)
+        if form.is_valid():
+            lines = []
+            for item in items:
+                raw = values[item.pk]
+                try:
+                    quantity = int(raw["quantity"]) if raw["quantity"] else None
+                    cost = Decimal(raw["repair_cost"].replace(".", "").replace(",", ".")) if raw["repair_cost"] \
+                        else None
+                except (ValueError, InvalidOperation):
+                    form.add_error(None, _("%(item)s: the quantity and the repair cost must be numbers.")
+                                   % {"item": item})
+                    continue
+                lines.append({"item": item.pk, "quantity": quantity, "reason": raw["reason"], "repair_cost": cost,
+                              "note": raw["note"]})
+            if not form.errors:
+                try:
+                    header = {k: form.cleaned_data[k] for k in ("unit", "year", "number", "date", "notes")}
+                    plan = services.draft_strike_off(user=request.user, lines=lines, **header)
+                except ValidationError as error:
+                    for text in error.messages:
+                        form.add_error(None, text)
+                else:
+                    messages.success(request, _("Plan %(number)s made; the level above consolidates and approves it.")
+                                     % {"number": plan.number})
+                    return redirect(plan.get_absolute_url())
+        return self.render_page(form, items, values, status=400)
+
+
+class StrikeOffActionView(DocumentActionView):
+    model = StrikeOff
+    document_kwarg = "strike_off"
+
+
+class StrikeOffConsolidateView(StrikeOffActionView):
+    action = "consolidate"
+    service = services.consolidate_strike_off
+    done = gettext_lazy("Plan %(number)s consolidated.")
+
+
+class StrikeOffApproveView(StrikeOffActionView):
+    action = "approve"
+    service = services.approve_strike_off
+    done = gettext_lazy("Plan %(number)s approved.")
+
+
+class StrikeOffCompleteView(StrikeOffActionView):
+    action = "complete"
+    service = services.complete_strike_off
+    dated = True
+    done = gettext_lazy("Plan %(number)s carried out: the items have left the register.")
+
+
+class StrikeOffCancelView(StrikeOffActionView):
+    action = "cancel"
+    service = services.cancel_strike_off
+    done = gettext_lazy("Plan %(number)s cancelled.")

@@ -38,4 +38,5 @@ urlpatterns = [
     path("core/", include((router.urls, "core-api"))),
     path("org/", include("kythuat.org.api.urls")),
     path("equipment/", include("kythuat.equipment.api.urls")),
+    path("readiness/", include("kythuat.readiness.api.urls")),
 ]

@@ -67,3 +67,24 @@ def query_with(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def percent(value, digits: int = 1):
+    """A ratio as a percentage in the user's number format: 0.9534 → "95,3 %" in Vietnamese."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "—"
+    return f"{number_format(value * 100, decimal_pos=digits)} %"
+
+
+@register.filter
+def bar_width(value, scale: int = 100):
+    """Width of a bar for a ratio 0–1, as a whole number of ``scale`` units."""
+    return 0 if value is None else round(max(0.0, min(1.0, value)) * scale)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, 0) if mapping else 0

@@ -1,12 +1,23 @@
 """Factories for tests. ``FACTORIES`` maps each model to the factory the generic route tests use:
 a new model gets covered by every generic test by adding its factory here."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
 from kythuat.core.roles import Role
-from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
+from kythuat.equipment.models import (
+    Branch,
+    EquipmentType,
+    GradeChange,
+    GradeDefinition,
+    Item,
+    StrikeOff,
+    Transfer,
+)
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
+from kythuat.readiness.models import CoefficientRule
 
 PASSWORD = "Mat-khau-thu-2026"
 
@@ -85,6 +96,7 @@ class ItemFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     serial = factory.Sequence(lambda n: f"SN{n:06d}")
     grade = 2
+    registered_on = datetime.date(2020, 1, 1)
 
 
 class GradeChangeFactory(factory.django.DjangoModelFactory):
@@ -109,6 +121,24 @@ class TransferFactory(factory.django.DjangoModelFactory):
         return cls(from_unit=unit)
 
 
+class StrikeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrikeOff
+
+    unit = factory.SubFactory(UnitFactory)
+    year = 2026
+    number = factory.Sequence(lambda n: f"{n:03d}/KH-LKBC")
+
+
+class CoefficientRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoefficientRule
+
+    branch = factory.SubFactory(BranchFactory)
+    good_grades = "1,2,3"
+    good_conditions = "ready,limited"
+
+
 FACTORIES = {
     Unit: UnitFactory,
     Person: PersonFactory,
@@ -119,4 +149,6 @@ FACTORIES = {
     Item: ItemFactory,
     GradeChange: GradeChangeFactory,
     Transfer: TransferFactory,
+    StrikeOff: StrikeOffFactory,
+    CoefficientRule: CoefficientRuleFactory,
 }

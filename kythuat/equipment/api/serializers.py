@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kythuat.core.api.serializers import DomainModelSerializer
+from kythuat.equipment.choices import StrikeOffReason
 from kythuat.equipment.models import (
     Branch,
     EquipmentType,
@@ -9,6 +10,7 @@ from kythuat.equipment.models import (
     GradeDefinition,
     Item,
     KitComponent,
+    StrikeOff,
     Transfer,
 )
 from kythuat.org.models import Unit
@@ -46,14 +48,14 @@ class ItemSerializer(DomainModelSerializer):
     """The grade and the holding unit are set when an item is registered; afterwards they change only
     through their documents (grade change, transfer), so an update that sends new values is refused."""
 
-    FIXED_AFTER_CREATE = ("grade", "unit", "type")
+    FIXED_AFTER_CREATE = ("grade", "unit", "type", "registered_on")
 
     class Meta:
         model = Item
         fields = DomainModelSerializer.base_fields + (
             "type", "unit", "serial", "quantity", "year_made", "year_in_service", "original_price", "km",
             "engine_hours", "rounds", "grade", "condition", "usage_state", "location_class", "completeness",
-            "missing_parts", "notes")
+            "missing_parts", "registered_on", "notes")
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -174,3 +176,69 @@ class TransferSerializer(DomainModelSerializer):
             return services.draft_transfer(user=self.context["request"].user, lines=lines, **validated_data)
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class StrikeOffLineSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text=_("Id of the item"))
+    quantity = serializers.IntegerField(min_value=1, required=False,
+                                        help_text=_("Part of a lot; empty: the whole line"))
+    reason = serializers.ChoiceField(choices=StrikeOffReason.choices)
+    repair_cost = serializers.DecimalField(max_digits=16, decimal_places=0, min_value=0, required=False,
+                                           allow_null=True)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class StrikeOffSerializer(DomainModelSerializer):
+    """A unit's yearly strike-off plan; ``lines`` are given when it is made and fixed afterwards."""
+
+    lines = StrikeOffLineSerializer(many=True, required=False, write_only=True)
+
+    class Meta:
+        model = StrikeOff
+        fields = DomainModelSerializer.base_fields + (
+            "unit", "year", "number", "date", "notes", "status", "consolidated_by", "consolidated_at",
+            "approved_by", "approved_at", "done_on", "done_by", "lines")
+        read_only_fields = ("status", "consolidated_by", "consolidated_at", "approved_by", "approved_at",
+                            "done_on", "done_by")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["lines"] = [{"item": line.item_id, "quantity": line.quantity, "reason": line.reason,
+                          "repair_cost": None if line.repair_cost is None else str(line.repair_cost),
+                          "note": line.note, "struck_item": line.struck_item_id} for line in instance.lines.all()]
+        return data
+
+    def validate(self, attrs):
+        lines = attrs.pop("lines", None)
+        if self.instance is not None:
+            if lines is not None:
+                raise serializers.ValidationError({"lines": [_("The lines are fixed once the plan is made.")]})
+            if self.instance.locked_reason:
+                raise serializers.ValidationError({"status": [self.instance.locked_reason]})
+            if "unit" in attrs and attrs["unit"] != self.instance.unit:
+                raise serializers.ValidationError({"unit": [_("The unit of a plan does not change.")]})
+        attrs = super().validate(attrs)
+        if lines is not None:
+            attrs["lines"] = lines
+        return attrs
+
+    def create(self, validated_data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from kythuat.equipment import services
+
+        lines = [dict(line) for line in validated_data.pop("lines", [])]
+        try:
+            return services.draft_strike_off(user=self.context["request"].user, lines=lines, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class StepSerializer(serializers.Serializer):
+    """Body of a document's step: the version the client read (a stale one is refused with 409)."""
+
+    version = serializers.IntegerField(required=False)
+
+
+class DatedStepSerializer(StepSerializer):
+    on = serializers.DateField(required=False, help_text=_("The day it takes effect; empty: today"))

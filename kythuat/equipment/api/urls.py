@@ -9,6 +9,7 @@ router.register("branches", views.BranchViewSet)
 router.register("grades", views.GradeDefinitionViewSet)
 router.register("grade-changes", views.GradeChangeViewSet)
 router.register("transfers", views.TransferViewSet)
+router.register("strike-offs", views.StrikeOffViewSet)
 
 app_name = "equipment-api"
 urlpatterns = router.urls

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from kythuat.core.api.viewsets import NOT_ALLOWED, ScopedModelViewSet
 from kythuat.core.scoping import can
 from kythuat.equipment import filtersets, services
-from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
+from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, StrikeOff, Transfer
 
 from . import serializers
 
@@ -38,6 +38,16 @@ class ItemViewSet(ScopedModelViewSet):
     serializer_class = serializers.ItemSerializer
     filterset_class = filtersets.ItemFilterSet
     ordering_fields = ["serial", "type__name", "unit__name", "grade", "year_in_service", "quantity"]
+
+
+def _on(request):
+    """The ``on`` date of a step that changes the register (default today)."""
+    from kythuat.equipment.forms import ActionDateForm
+
+    form = ActionDateForm(request.data if hasattr(request.data, "get") else {})
+    if not form.is_valid():
+        raise ValidationError({"on": form.errors["on"]})
+    return form.cleaned_data["on"]
 
 
 def _version(request):
@@ -91,6 +101,10 @@ class GradeChangeViewSet(DocumentViewSet):
         return self.act(request, "cancel", services.cancel_grade_change)
 
 
+STEP_BODY = serializers.StepSerializer
+DATED_STEP_BODY = serializers.DatedStepSerializer
+
+
 class TransferViewSet(DocumentViewSet):
     """Transfer orders: draft → ``approve`` (commanders of the sending unit) → ``complete`` (handed
     over: the items move; part of a lot splits) or ``cancel``."""
@@ -106,12 +120,44 @@ class TransferViewSet(DocumentViewSet):
     def approve(self, request, pk=None):
         return self.act(request, "approve", services.approve_transfer, version=_version(request))
 
-    @extend_schema(request=None)
+    @extend_schema(request=DATED_STEP_BODY)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self.act(request, "complete", services.complete_transfer, version=_version(request))
+        return self.act(request, "complete", services.complete_transfer, version=_version(request), on=_on(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self.act(request, "cancel", services.cancel_transfer)
+
+
+class StrikeOffViewSet(DocumentViewSet):
+    """Yearly strike-off plans: a unit's plan → ``consolidate`` and ``approve`` (by the level above) →
+    ``complete`` (carried out on ``on``: the items leave the active register) or ``cancel``."""
+
+    queryset = StrikeOff.objects.select_related("unit").prefetch_related("lines")
+    serializer_class = serializers.StrikeOffSerializer
+    filterset_class = filtersets.StrikeOffFilterSet
+    ordering_fields = ["year", "date", "number", "status"]
+    document_kwarg = "strike_off"
+
+    @extend_schema(request=STEP_BODY)
+    @action(detail=True, methods=["post"])
+    def consolidate(self, request, pk=None):
+        return self.act(request, "consolidate", services.consolidate_strike_off, version=_version(request))
+
+    @extend_schema(request=STEP_BODY)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.act(request, "approve", services.approve_strike_off, version=_version(request))
+
+    @extend_schema(request=DATED_STEP_BODY)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self.act(request, "complete", services.complete_strike_off, version=_version(request),
+                        on=_on(request))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self.act(request, "cancel", services.cancel_strike_off)

@@ -1,0 +1,94 @@
+"""The register's history as periods (``ItemHistory``), so the state on any past date is one query.
+
+A change of a counted fact (unit, grade, quantity, condition, usage state) closes the line's open
+period and opens a new one. The date is the date of the document that made the change: services run
+their writes inside ``effective_on(record.date)``; anything else (an edit of the condition, a bulk
+registration) takes today, or for a new line its ``registered_on``. History is never rewritten: a
+change dated before the line's last recorded change is refused.
+"""
+
+import datetime
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+# Sent with ``since`` (a date) whenever the register's state from that date on has changed; readiness
+# drops its snapshots of later days (equipment knows nothing of readiness: DESIGN.md §2, apps).
+register_changed = Signal()
+
+TRACKED = ("unit_id", "type_id", "grade", "quantity", "condition", "usage_state")
+
+_effective: ContextVar[datetime.date | None] = ContextVar("kythuat_effective_date", default=None)
+
+
+@contextmanager
+def effective_on(day: datetime.date):
+    """Date the register changes in the block by ``day`` (the date of the record, order or plan)."""
+    token = _effective.set(day)
+    try:
+        yield
+    finally:
+        _effective.reset(token)
+
+
+def effective_date() -> datetime.date:
+    return _effective.get() or timezone.localdate()
+
+
+def changed(before: dict | None, item) -> bool:
+    """Whether a save changes a counted fact, from the values the item was read with."""
+    if before is None:
+        return True
+    return any(before.get(name) != getattr(item, name) for name in TRACKED)
+
+
+def _period(item, day):
+    from .models import ItemHistory
+
+    return ItemHistory(item_id=item.pk, valid_from=day, unit_id=item.unit_id, type_id=item.type_id,
+                       grade=item.grade, quantity=item.quantity, condition=item.condition,
+                       usage_state=item.usage_state)
+
+
+def record(items: Iterable, *, created: bool) -> None:
+    """Open a period for each item at its current values; close the period it had (if any)."""
+    from .models import ItemHistory
+
+    items = list(items)
+    if not items:
+        return
+    if created:
+        context_day = _effective.get()
+        periods = [_period(item, context_day or item.registered_on) for item in items]
+        ItemHistory.objects.bulk_create(periods, batch_size=2000)
+        register_changed.send(sender=ItemHistory, since=min(period.valid_from for period in periods))
+        return
+    day = effective_date()
+    ids = [item.pk for item in items]
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        late = (ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True, valid_from__gt=day)
+                .values_list("valid_from", flat=True).order_by("-valid_from").first())
+        if late is not None:
+            raise ValidationError(
+                _("The register already holds a later change of these items (dated %(late)s); a document "
+                  "dated %(day)s cannot go before it.") % {"late": date_format(late, "SHORT_DATE_FORMAT"),
+                                                          "day": date_format(day, "SHORT_DATE_FORMAT")})
+        ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True).update(valid_to=day)
+    ItemHistory.objects.bulk_create([_period(item, day) for item in items], batch_size=2000)
+    register_changed.send(sender=ItemHistory, since=day)
+
+
+def last_change(item_ids) -> datetime.date | None:
+    """The latest date a change of these items was recorded on (documents cannot be dated before it)."""
+    from django.db.models import Max
+
+    from .models import ItemHistory
+
+    return ItemHistory.objects.filter(item_id__in=list(item_ids)).aggregate(day=Max("valid_from"))["day"]

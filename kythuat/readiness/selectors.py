@@ -1,0 +1,197 @@
+"""The readiness roll-up: one GROUP BY over the register (as it stands, or a snapshot of a past date),
+then sums up the unit tree in memory (DESIGN.md §5)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from kythuat.core.scoping import scope_for
+from kythuat.equipment.models import Branch, EquipmentType
+from kythuat.equipment.selectors import first_registration, register_now, register_on
+from kythuat.org.models import Unit
+
+from .models import CoefficientRule, Snapshot, SnapshotRow
+
+GRADES = range(1, 6)
+
+
+@dataclass
+class Figures:
+    total: int = 0
+    good: int = 0
+    by_grade: dict = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
+    by_condition: dict = field(default_factory=lambda: defaultdict(int))
+    by_usage: dict = field(default_factory=lambda: defaultdict(int))
+
+    def count(self, grade, condition, usage, quantity, good: bool) -> None:
+        self.total += quantity
+        if good:
+            self.good += quantity
+        self.by_grade[grade] += quantity
+        self.by_condition[condition] += quantity
+        self.by_usage[usage] += quantity
+
+    def add(self, other: "Figures") -> None:
+        self.total += other.total
+        self.good += other.good
+        for key, value in other.by_grade.items():
+            self.by_grade[key] += value
+        for key, value in other.by_condition.items():
+            self.by_condition[key] += value
+        for key, value in other.by_usage.items():
+            self.by_usage[key] += value
+
+    @property
+    def coefficient(self) -> float | None:
+        """Hệ số kỹ thuật: good quantity over all quantity not struck off."""
+        return self.good / self.total if self.total else None
+
+
+@dataclass
+class Readiness:
+    unit: Unit
+    on: datetime.date | None  # None: the register as it stands
+    total: Figures
+    branches: list  # (Branch, Figures)
+    types: list  # (EquipmentType, Figures)
+    children: list  # (Unit, Figures)
+
+
+class Rules:
+    """The coefficient rule of each branch (its own, else the general one), as sets for quick tests."""
+
+    def __init__(self):
+        rules = list(CoefficientRule.objects.all())
+        general = next((r for r in rules if r.branch_id is None), None) or CoefficientRule()
+        own = {r.branch_id: r for r in rules if r.branch_id}
+        self._general = (general.grades, general.conditions)
+        self._own = {branch_id: (rule.grades, rule.conditions) for branch_id, rule in own.items()}
+
+    def is_good(self, branch_id, grade, condition) -> bool:
+        grades, conditions = self._own.get(branch_id, self._general)
+        return grade in grades and condition in conditions
+
+
+def source(on: datetime.date | None):
+    """Register lines as they stand (``on`` None) or, for a past date, the snapshot of that date."""
+    if on is None:
+        return register_now()
+    return SnapshotRow.objects.filter(snapshot=ensure_snapshot(on))
+
+
+def ensure_snapshot(day: datetime.date) -> Snapshot:
+    """The snapshot of 0h on ``day``, made from the history with one INSERT … SELECT if missing."""
+    found = Snapshot.objects.filter(day=day).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            snapshot = Snapshot.objects.create(day=day)
+            grouped = (register_on(day).order_by().values_list("unit_id", "type_id", "grade", "condition",
+                                                                 "usage_state").annotate(total=Sum("quantity")))
+            select, params = grouped.query.sql_with_params()
+            table = connection.ops.quote_name(SnapshotRow._meta.db_table)
+            columns = ", ".join(connection.ops.quote_name(c) for c in (
+                "unit_id", "type_id", "grade", "condition", "usage_state", "quantity", "snapshot_id"))
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {table} ({columns}) SELECT grouped.*, {int(snapshot.pk)} "
+                               f"FROM ({select}) grouped", params)
+    except IntegrityError:  # made meanwhile by another request
+        snapshot = Snapshot.objects.get(day=day)
+    return snapshot
+
+
+def _scoped(rows, user, unit: Unit):
+    rows = rows.filter(unit__path__startswith=unit.path)
+    ids = scope_for(user).unit_ids()
+    return rows if ids is None else rows.filter(unit_id__in=ids)
+
+
+def readiness(user, unit: Unit, *, on: datetime.date | None = None) -> Readiness:
+    """Figures of ``unit``'s subtree by branch, type and child unit, from the lines ``user`` may see,
+    as the register stands or at 0h on ``on``."""
+    rules = Rules()
+    branch_of = dict(EquipmentType.objects.values_list("id", "branch_id"))
+    rows = _scoped(source(on), user, unit)
+    total, branches, types = Figures(), defaultdict(Figures), defaultdict(Figures)
+    per_unit = defaultdict(Figures)
+    for unit_id, type_id, grade, condition, usage, quantity in (
+            rows.order_by().values_list("unit_id", "type_id", "grade", "condition", "usage_state")
+            .annotate(n=Sum("quantity")).iterator(chunk_size=5000)):
+        branch_id = branch_of[type_id]
+        good = rules.is_good(branch_id, grade, condition)
+        per_unit[unit_id].count(grade, condition, usage, quantity, good)
+        types[type_id].count(grade, condition, usage, quantity, good)
+    for figures in per_unit.values():
+        total.add(figures)
+    for type_id, figures in types.items():
+        branches[branch_of[type_id]].add(figures)
+    children = _roll_up_children(user, unit, per_unit)
+    branch_rows = [(branch, branches[branch.pk]) for branch in Branch.objects.filter(pk__in=branches)]
+    type_rows = [(kind, types[kind.pk]) for kind in EquipmentType.objects.filter(pk__in=types)
+                 .select_related("branch")]
+    return Readiness(unit=unit, on=on, total=total, branches=branch_rows, types=type_rows, children=children)
+
+
+def _roll_up_children(user, unit: Unit, per_unit: dict) -> list:
+    """Each visible child unit with the sum of its subtree, from per-unit figures (paths, no recursion)."""
+    visible = Unit.objects.visible_to(user)
+    children = list(visible.filter(parent=unit).order_by("sort_order", "name"))
+    child_of = {}
+    depth = len(unit.path.strip("/").split("/"))
+    for unit_id, path in visible.filter(path__startswith=unit.path).values_list("id", "path"):
+        parts = path.strip("/").split("/")
+        if len(parts) > depth:
+            child_of[unit_id] = int(parts[depth])
+    sums = defaultdict(Figures)
+    for unit_id, figures in per_unit.items():
+        if unit_id in child_of:
+            sums[child_of[unit_id]].add(figures)
+    return [(child, sums[child.pk]) for child in children]
+
+
+@dataclass
+class Point:
+    day: datetime.date | None  # None: now
+    total: int
+    good: int
+
+    @property
+    def coefficient(self) -> float | None:
+        return self.good / self.total if self.total else None
+
+
+def trend(user, unit: Unit, *, years: int = 15, branch: Branch | None = None) -> list[Point]:
+    """The coefficient of ``unit``'s subtree at 0h on 1 January of each of the last ``years`` years
+    (from the first year the register holds anything) and now."""
+    today = timezone.localdate()
+    rules = Rules()
+    branch_of = dict(EquipmentType.objects.values_list("id", "branch_id"))
+    first = first_registration()
+    start_year = max(today.year - years + 1, (first.year + 1) if first else today.year)
+    days = [datetime.date(year, 1, 1) for year in range(start_year, today.year + 1)]
+    snapshots = {ensure_snapshot(day).pk: day for day in days}
+    counts = defaultdict(lambda: [0, 0])
+    rows = _scoped(SnapshotRow.objects.filter(snapshot__in=snapshots), user, unit)
+    if branch is not None:
+        rows = rows.filter(type__branch=branch)
+    for snapshot_id, type_id, grade, condition, quantity in (
+            rows.order_by().values_list("snapshot_id", "type_id", "grade", "condition").annotate(n=Sum("quantity"))):
+        point = counts[snapshots[snapshot_id]]
+        point[0] += quantity
+        if rules.is_good(branch_of[type_id], grade, condition):
+            point[1] += quantity
+    now = readiness(user, unit) if branch is None else None
+    points = [Point(day, *counts[day]) for day in days]
+    if now is not None:
+        points.append(Point(None, now.total.total, now.total.good))
+    return points
+
+
+def forget_snapshots_after(day: datetime.date) -> None:
+    """A change dated ``day`` alters every state at 0h of a later day."""
+    Snapshot.objects.filter(day__gt=day).delete()
