@@ -81,3 +81,21 @@ def record(obj, action: str, changes: dict) -> AuditEntry:
     entry = _entry(obj, action, changes)
     entry.save()
     return entry
+
+
+def record_bulk_updates(instances, batch_size: int = 2000) -> None:
+    """Audit rows changed with bulk_update: for each, the fields that differ from the values it was
+    read with (``_audit_snapshot``), in batches, in the caller's transaction."""
+    entries = []
+    for instance in instances:
+        new = instance.audit_values()
+        changes = diff(getattr(instance, "_audit_snapshot", None), new)
+        if not changes:
+            continue
+        entries.append(_entry(instance, AuditAction.UPDATE, changes))
+        instance._audit_snapshot = new
+        if len(entries) >= batch_size:
+            AuditEntry.objects.bulk_create(entries)
+            entries = []
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
