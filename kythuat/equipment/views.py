@@ -134,57 +134,93 @@ class GradeChangeView(ObjectView):
         }
 
 
-class GradeChangeCreateView(ScopedView):
-    """A new record from the items chosen in the register (``?items=1&items=2…``), one line each."""
+class DocumentFromItemsView(ScopedView):
+    """A new document (grade change, transfer, strike-off) from the items ticked in the register
+    (``?items=1&items=2…``): the header in a form, one line per item with the values ``line_keys`` name
+    (posted as ``<key>_<item id>``). Subclasses turn a line's raw values into what the service takes
+    (``parse_line``, raising ValueError with a message) and say what the page pre-fills."""
 
-    model = GradeChange
-    template_name = "equipment/gradechange_add.html"
+    form_class = None
+    service = None
+    unit_field = "unit"
+    line_keys: tuple[str, ...] = ()
+    done = ""
 
     def chosen_items(self, ids):
         ids = [int(i) for i in ids if str(i).isdigit()]
         return list(Item.objects.visible_to(self.request.user).active().select_related("type", "unit")
                     .filter(pk__in=ids).order_by("unit__path", "type__name", "serial"))
 
-    def render_page(self, form, items, grades, status=200):
-        lines = [(item, grades.get(item.pk, "")) for item in items]
-        context = self.base_context(form=form, lines=lines, grade_choices=Grade.choices,
-                                    cancel_url=reverse("equipment:item_list"))
+    def initial_line(self, item) -> dict:
+        return {}
+
+    def parse_line(self, item, raw: dict):
+        """What the service takes for this item's line; ValueError with a message when ``raw`` is bad."""
+        return {"item": item.pk, **raw}
+
+    def page_context(self) -> dict:
+        return {}
+
+    def render_page(self, form, items, values, status=200):
+        lines = [(item, values.get(item.pk, {})) for item in items]
+        context = self.base_context(form=form, lines=lines, cancel_url=reverse("equipment:item_list"),
+                                    **self.page_context())
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
         self.require("add")
         items = self.chosen_items(request.GET.getlist("items"))
         units = {item.unit_id for item in items}
-        form = forms.GradeChangeForm(instance=GradeChange(), user=request.user,
-                                     initial={"unit": units.pop() if len(units) == 1 else None})
-        default = request.GET.get("grade", "")
-        return self.render_page(form, items, {item.pk: default for item in items})
+        form = self.form_class(instance=self.model(), user=request.user,
+                               initial={self.unit_field: units.pop() if len(units) == 1 else None})
+        return self.render_page(form, items, {item.pk: self.initial_line(item) for item in items})
 
     def post(self, request):
         self.require("add")
         items = self.chosen_items(request.POST.getlist("items"))
-        grades = {item.pk: request.POST.get(f"grade_{item.pk}", "") for item in items}
-        form = forms.GradeChangeForm(data=request.POST, instance=GradeChange(), user=request.user)
+        values = {item.pk: {key: request.POST.get(f"{key}_{item.pk}", "").strip() for key in self.line_keys}
+                  for item in items}
+        form = self.form_class(data=request.POST, instance=self.model(), user=request.user)
         if form.is_valid():
             lines = []
             for item in items:
                 try:
-                    lines.append((item.pk, int(grades[item.pk])))
-                except ValueError:
-                    form.add_error(None, _("%(item)s: choose the new grade.") % {"item": item})
+                    lines.append(self.parse_line(item, values[item.pk]))
+                except ValueError as error:
+                    form.add_error(None, f"{item}: {error}")
             if not form.errors:
+                header = {name: form.cleaned_data[name] for name in form.Meta.fields}
                 try:
-                    header = {k: form.cleaned_data[k] for k in ("unit", "number", "date", "reason", "basis",
-                                                                 "assessors")}
-                    record = services.draft_grade_change(user=request.user, lines=lines, **header)
+                    document = type(self).service(user=request.user, lines=lines, **header)
                 except ValidationError as error:
                     for text in error.messages:
                         form.add_error(None, text)
                 else:
-                    messages.success(request, _("Draft record %(number)s made; a commander approves it.")
-                                     % {"number": record.number})
-                    return redirect(record.get_absolute_url())
-        return self.render_page(form, items, grades, status=400)
+                    messages.success(request, self.done % {"number": document.number})
+                    return redirect(document.get_absolute_url())
+        return self.render_page(form, items, values, status=400)
+
+
+class GradeChangeCreateView(DocumentFromItemsView):
+    """A new grade change record, one line (item, new grade) per ticked item."""
+
+    model = GradeChange
+    template_name = "equipment/gradechange_add.html"
+    form_class = forms.GradeChangeForm
+    service = services.draft_grade_change
+    line_keys = ("grade",)
+    done = gettext_lazy("Draft record %(number)s made; a commander approves it.")
+
+    def initial_line(self, item):
+        return {"grade": self.request.GET.get("grade", "")}
+
+    def page_context(self):
+        return {"grade_choices": Grade.choices}
+
+    def parse_line(self, item, raw):
+        if not raw["grade"].isdigit():
+            raise ValueError(_("choose the new grade."))
+        return (item.pk, int(raw["grade"]))
 
 
 class GradeChangeApproveView(ObjectActionView):
@@ -229,50 +265,25 @@ class TransferView(ObjectView):
         }
 
 
-class TransferCreateView(GradeChangeCreateView):
+class TransferCreateView(DocumentFromItemsView):
     """A new order from the items ticked in the register; lots may move in part."""
 
     model = Transfer
     template_name = "equipment/transfer_add.html"
     form_class = forms.TransferForm
+    service = services.draft_transfer
+    unit_field = "from_unit"
+    line_keys = ("quantity",)
+    done = gettext_lazy("Draft order %(number)s made; a commander approves it.")
 
-    def render_page(self, form, items, quantities, status=200):
-        lines = [(item, quantities.get(item.pk, item.quantity)) for item in items]
-        context = self.base_context(form=form, lines=lines, cancel_url=reverse("equipment:item_list"))
-        return render(self.request, self.template_name, context, status=status)
+    def initial_line(self, item):
+        return {"quantity": item.quantity}
 
-    def get(self, request):
-        self.require("add")
-        items = self.chosen_items(request.GET.getlist("items"))
-        units = {item.unit_id for item in items}
-        form = self.form_class(instance=Transfer(), user=request.user,
-                               initial={"from_unit": units.pop() if len(units) == 1 else None})
-        return self.render_page(form, items, {})
-
-    def post(self, request):
-        self.require("add")
-        items = self.chosen_items(request.POST.getlist("items"))
-        quantities = {item.pk: request.POST.get(f"quantity_{item.pk}", "") for item in items}
-        form = self.form_class(data=request.POST, instance=Transfer(), user=request.user)
-        if form.is_valid():
-            lines = []
-            for item in items:
-                try:
-                    lines.append((item.pk, int(quantities[item.pk])))
-                except ValueError:
-                    form.add_error(None, _("%(item)s: the quantity must be a whole number.") % {"item": item})
-            if not form.errors:
-                try:
-                    header = {k: form.cleaned_data[k] for k in ("from_unit", "to_unit", "number", "date", "reason")}
-                    order = services.draft_transfer(user=request.user, lines=lines, **header)
-                except ValidationError as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
-                else:
-                    messages.success(request, _("Draft order %(number)s made; a commander approves it.")
-                                     % {"number": order.number})
-                    return redirect(order.get_absolute_url())
-        return self.render_page(form, items, quantities, status=400)
+    def parse_line(self, item, raw):
+        try:
+            return (item.pk, int(raw["quantity"]))
+        except ValueError as exc:
+            raise ValueError(_("the quantity must be a whole number.")) from exc
 
 
 class DocumentActionView(ObjectActionView):
@@ -363,61 +374,32 @@ class StrikeOffView(ObjectView):
         }
 
 
-class StrikeOffCreateView(GradeChangeCreateView):
+class StrikeOffCreateView(DocumentFromItemsView):
     """A unit's plan from the items ticked in the register: a reason for each line (and for lots, the
     quantity), checked against the rules of TT 32/2026."""
 
     model = StrikeOff
     template_name = "equipment/strikeoff_add.html"
+    form_class = forms.StrikeOffForm
+    service = services.draft_strike_off
+    line_keys = ("quantity", "reason", "repair_cost", "note")
+    done = gettext_lazy("Plan %(number)s made; the level above consolidates and approves it.")
 
-    def render_page(self, form, items, values, status=200):
-        lines = [(item, values.get(item.pk, {})) for item in items]
-        context = self.base_context(form=form, lines=lines, reasons=StrikeOffReason.choices,
-                                    cancel_url=reverse("equipment:item_list"))
-        return render(self.request, self.template_name, context, status=status)
+    def initial_line(self, item):
+        return {"reason": StrikeOffReason.GRADE_5 if item.grade == 5 else "", "quantity": item.quantity}
 
-    def get(self, request):
-        self.require("add")
-        items = self.chosen_items(request.GET.getlist("items"))
-        units = {item.unit_id for item in items}
-        form = forms.StrikeOffForm(instance=StrikeOff(), user=request.user,
-                                   initial={"unit": units.pop() if len(units) == 1 else None})
-        guess = {item.pk: {"reason": StrikeOffReason.GRADE_5 if item.grade == 5 else "", "quantity": item.quantity}
-                 for item in items}
-        return self.render_page(form, items, guess)
+    def page_context(self):
+        return {"reasons": StrikeOffReason.choices}
 
-    def post(self, request):
-        self.require("add")
-        items = self.chosen_items(request.POST.getlist("items"))
-        values = {item.pk: {key: request.POST.get(f"{key}_{item.pk}", "").strip()
-                            for key in ("quantity", "reason", "repair_cost", "note")} for item in items}
-        form = forms.StrikeOffForm(data=request.POST, instance=StrikeOff(), user=request.user)
-        if form.is_valid():
-            lines = []
-            for item in items:
-                raw = values[item.pk]
-                try:
-                    quantity = int(raw["quantity"]) if raw["quantity"] else None
-                    cost = Decimal(raw["repair_cost"].replace(".", "").replace(",", ".")) if raw["repair_cost"] \
-                        else None
-                except (ValueError, InvalidOperation):
-                    form.add_error(None, _("%(item)s: the quantity and the repair cost must be numbers.")
-                                   % {"item": item})
-                    continue
-                lines.append({"item": item.pk, "quantity": quantity, "reason": raw["reason"], "repair_cost": cost,
-                              "note": raw["note"]})
-            if not form.errors:
-                try:
-                    header = {k: form.cleaned_data[k] for k in ("unit", "year", "number", "date", "notes")}
-                    plan = services.draft_strike_off(user=request.user, lines=lines, **header)
-                except ValidationError as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
-                else:
-                    messages.success(request, _("Plan %(number)s made; the level above consolidates and approves it.")
-                                     % {"number": plan.number})
-                    return redirect(plan.get_absolute_url())
-        return self.render_page(form, items, values, status=400)
+    def parse_line(self, item, raw):
+        try:
+            quantity = int(raw["quantity"]) if raw["quantity"] else None
+            # Vietnamese writes 1.500.000 (dots group thousands); a comma would be decimals.
+            cost = Decimal(raw["repair_cost"].replace(".", "").replace(",", ".")) if raw["repair_cost"] else None
+        except (ValueError, InvalidOperation) as exc:
+            raise ValueError(_("the quantity and the repair cost must be numbers.")) from exc
+        return {"item": item.pk, "quantity": quantity, "reason": raw["reason"], "repair_cost": cost,
+                "note": raw["note"]}
 
 
 class StrikeOffActionView(DocumentActionView):
