@@ -24,6 +24,7 @@ urlpatterns = [
     path("transfers/<int:pk>/approve/", views.TransferApproveView.as_view(), name="transfer_approve"),
     path("transfers/<int:pk>/complete/", views.TransferCompleteView.as_view(), name="transfer_complete"),
     path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
+    path("transfers/<int:pk>/handover.docx", views.TransferHandoverView.as_view(), name="transfer_handover"),
     path("labels/", views.LabelSheetView.as_view(), name="labels"),
     path("types/", include(object_urls("equipmenttype", model_views(
         EquipmentType, list_view=views.EquipmentTypeListView, form_class=forms.EquipmentTypeForm,

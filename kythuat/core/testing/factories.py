@@ -3,8 +3,10 @@ a new model gets covered by every generic test by adding its factory here."""
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from kythuat.core.roles import Role
+from kythuat.equipment.choices import TransferStatus
 from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
 
@@ -104,9 +106,13 @@ class TransferFactory(factory.django.DjangoModelFactory):
     to_unit = factory.SubFactory(UnitFactory)
     number = factory.Sequence(lambda n: f"{n:04d}/LĐC")
 
+    class Params:
+        approved = factory.Trait(status=TransferStatus.APPROVED, approved_by=factory.SubFactory(UserFactory),
+                                 approved_at=factory.LazyFunction(timezone.now))
+
     @classmethod
-    def in_unit(cls, unit):
-        return cls(from_unit=unit)
+    def in_unit(cls, unit, **kwargs):
+        return cls(from_unit=unit, **kwargs)
 
 
 FACTORIES = {
