@@ -57,10 +57,15 @@ def table_xlsx(table, rows, *, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(content: bytes, *, name: str) -> HttpResponse:
-    filename = f"{slugify(fold(name)) or 'export'}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+def file_response(content: bytes, *, name: str, extension: str, content_type: str) -> HttpResponse:
+    """A download named after ``name`` folded to ASCII (any browser, any file system), with today's date."""
+    words = re.sub(r"\W+", " ", fold(name))  # "01/LĐC" → "01-ldc", not "01ldc"
+    filename = f"{slugify(words) or 'export'}-{timezone.localdate():%Y%m%d}.{extension}"
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_response(content: bytes, *, name: str) -> HttpResponse:
+    return file_response(content, name=name, extension="xlsx",
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

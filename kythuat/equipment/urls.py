@@ -27,6 +27,7 @@ urlpatterns = [
     path("transfers/<int:pk>/approve/", views.TransferApproveView.as_view(), name="transfer_approve"),
     path("transfers/<int:pk>/complete/", views.TransferCompleteView.as_view(), name="transfer_complete"),
     path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
+    path("transfers/<int:pk>/handover.docx", views.TransferHandoverView.as_view(), name="transfer_handover"),
     path("strike-offs/", include(object_urls("strikeoff", strike_off_views))),
     path("strike-offs/<int:pk>/consolidate/", views.StrikeOffConsolidateView.as_view(), name="strikeoff_consolidate"),
     path("strike-offs/<int:pk>/approve/", views.StrikeOffApproveView.as_view(), name="strikeoff_approve"),

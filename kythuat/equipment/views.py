@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kythuat.core.documents import docx_response
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
 
 from . import filtersets, forms, services, tables
 from .choices import DocumentStatus, Grade, StrikeOffReason, StrikeOffStatus, TransferStatus
+from .documents import HANDOVER_STATES, transfer_handover_docx
 from .labels import label_sheet, qr_svg
 from .models import (
     Branch,
@@ -262,6 +264,8 @@ class TransferView(ObjectView):
             "can_approve": obj.status == TransferStatus.DRAFT and can(user, "approve", obj),
             "can_complete": obj.status == TransferStatus.APPROVED and can(user, "complete", obj),
             "can_cancel": is_open and can(user, "cancel", obj),
+            "handover_url": (reverse("equipment:transfer_handover", args=[obj.pk])
+                             if obj.status in HANDOVER_STATES else None),
         }
 
 
@@ -330,6 +334,21 @@ class TransferCancelView(TransferActionView):
     action = "cancel"
     service = services.cancel_transfer
     done = gettext_lazy("Order %(number)s cancelled.")
+
+
+class TransferHandoverView(ScopedView):
+    """The handover record (biên bản giao nhận) of an order as .docx, to print and sign: the lines as
+    planned once approved, as handed over once completed. Scoped like the order's page."""
+
+    model = Transfer
+    queryset = Transfer.objects.select_related("from_unit", "to_unit", "approved_by__person")
+
+    def get(self, request, pk):
+        order = self.get_object()
+        if order.status not in HANDOVER_STATES:
+            messages.error(request, _("The handover record is made once the order is approved."))
+            return redirect(order.get_absolute_url())
+        return docx_response(transfer_handover_docx(order), name=f"Biên bản giao nhận {order.number}")
 
 
 class LabelSheetView(ScopedView):

@@ -5,8 +5,10 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from kythuat.core.roles import Role
+from kythuat.equipment.choices import TransferStatus
 from kythuat.equipment.models import (
     Branch,
     EquipmentType,
@@ -116,9 +118,13 @@ class TransferFactory(factory.django.DjangoModelFactory):
     to_unit = factory.SubFactory(UnitFactory)
     number = factory.Sequence(lambda n: f"{n:04d}/LĐC")
 
+    class Params:
+        approved = factory.Trait(status=TransferStatus.APPROVED, approved_by=factory.SubFactory(UserFactory),
+                                 approved_at=factory.LazyFunction(timezone.now))
+
     @classmethod
-    def in_unit(cls, unit):
-        return cls(from_unit=unit)
+    def in_unit(cls, unit, **kwargs):
+        return cls(from_unit=unit, **kwargs)
 
 
 class StrikeOffFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,8 @@
 
 A route with a ``pk`` is filled with a row of the route's model, made by the model's factory in
 ``FACTORIES`` inside a given unit. Routes that are not generic model pages name their parameters
-in ``SPECIAL_PARAMS``; a route that neither explains fails the tests, so none is forgotten.
+in ``SPECIAL_PARAMS``; a route that neither explains fails the tests, so none is forgotten. A route
+that serves a row only in some state (a record of an approved order) names it in ``ROW_STATES``.
 """
 
 from dataclasses import dataclass, field
@@ -78,17 +79,29 @@ def all_routes() -> list[Route]:
     return routes
 
 
-def make_in_unit(model, unit):
-    """A row of ``model`` that belongs to ``unit`` (for scope tests)."""
+# Routes that serve a row only in some state (the handover record of an approved order…): the
+# keyword arguments the model's factory makes such a row with.
+ROW_STATES = {
+    "equipment:transfer_handover": {"approved": True},
+}
+
+
+def make_in_unit(model, unit, **state):
+    """A row of ``model`` that belongs to ``unit`` (for scope tests), made with ``state``."""
     factory = FACTORIES[model]
     if hasattr(factory, "in_unit"):
-        return factory.in_unit(unit)
+        return factory.in_unit(unit, **state)
     scope_field = model.scope_field
     if scope_field is None:  # a catalogue: belongs to no unit
-        return factory()
+        return factory(**state)
     if scope_field in ("id", "pk"):
-        return factory(parent=unit)
-    return factory(**{scope_field: unit})
+        return factory(parent=unit, **state)
+    return factory(**{scope_field: unit}, **state)
+
+
+def row_for(route: Route, unit):
+    """A row of the route's model inside ``unit``, in the state the route serves."""
+    return make_in_unit(route.model, unit, **ROW_STATES.get(route.name, {}))
 
 
 def _user_in(unit):
@@ -141,5 +154,4 @@ def params_for(route: Route, unit, user) -> dict:
             "add the model's factory to kythuat/core/testing/factories.py FACTORIES, "
             "or the route to SPECIAL_PARAMS in kythuat/core/testing/routes.py."
         )
-    obj = make_in_unit(model, unit)
-    return {"pk": obj.pk}
+    return {"pk": row_for(route, unit).pk}

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from kythuat.core.models import AuditEntry, DomainModel
 from kythuat.core.scoping import can
 from kythuat.core.testing.factories import FACTORIES
-from kythuat.core.testing.routes import SPECIAL_PARAMS, all_routes, make_in_unit, params_for
+from kythuat.core.testing.routes import SPECIAL_PARAMS, all_routes, make_in_unit, params_for, row_for
 from kythuat.core.views import ObjectActionView, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 ROLES = ["admin", "head", "viewer", "officer1", "officer2", "technician1", "commander1"]
@@ -100,7 +100,7 @@ def test_object_pages_enforce_scope_and_role(org, role):
         if "pk" not in route.params or not _is_domain(route):
             continue
         for unit in (org.team1, org.team2):
-            obj = make_in_unit(route.model, unit)
+            obj = row_for(route, unit)
             url = route.url(pk=obj.pk)
             expected = _expected_get_status(route, user, obj)
             if route.is_api and "get" not in route.api_actions:  # an action endpoint (approve…)
