@@ -73,5 +73,5 @@ class StrikeOffStatus(models.TextChoices):
 class StrikeOffReason(models.TextChoices):
     GRADE_5 = "grade_5", _("Grade 5")
     SERVICE_LIFE = "service_life", _("Service life ended")
-    REPAIR_COST = "repair_cost", _("Repair over 30 % of the original price")
+    REPAIR_COST = "repair_cost", _("Repair not worthwhile (over 30 percent of the original price)")
     OTHER = "other", _("Other reason")

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity')),
-                ('reason', models.CharField(choices=[('grade_5', 'Grade 5'), ('service_life', 'Service life ended'), ('repair_cost', 'Repair over 30 % of the original price'), ('other', 'Other reason')], max_length=16, verbose_name='reason')),
+                ('reason', models.CharField(choices=[('grade_5', 'Grade 5'), ('service_life', 'Service life ended'), ('repair_cost', 'Repair not worthwhile (over 30 percent of the original price)'), ('other', 'Other reason')], max_length=16, verbose_name='reason')),
                 ('repair_cost', models.DecimalField(blank=True, decimal_places=0, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated repair cost (VND)')),
                 ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strike_off_lines', to='equipment.item', verbose_name='item')),

@@ -137,7 +137,7 @@ def test_strike_off_pages(org):
     data = {"unit": org.post1.pk, "year": 2026, "number": "05/KH", "date": "10/10/2026", "items": [rifle.pk],
             f"reason_{rifle.pk}": "", f"quantity_{rifle.pk}": "1"}
     response = client.post(reverse("equipment:strikeoff_add"), data)
-    assert response.status_code == 400 and "choose the reason" in str(response.context["form"].non_field_errors())
+    assert response.status_code == 400 and "hãy chọn lý do" in str(response.context["form"].non_field_errors())
     data[f"reason_{rifle.pk}"] = "grade_5"
     response = client.post(reverse("equipment:strikeoff_add"), data)
     plan = StrikeOff.objects.get(number="05/KH")
