@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from kythuat.core.roles import Role
+from kythuat.core.testing.browser import browser  # noqa: F401  (the Chromium fixture of every browser test)
 from kythuat.core.testing.factories import MembershipFactory, PersonFactory, UnitFactory, UserFactory
 from kythuat.org.models import UnitKind
 

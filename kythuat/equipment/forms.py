@@ -151,8 +151,8 @@ class StrikeOffForm(DomainModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["unit"].disabled = True
-        else:
-            self.fields["year"].initial = timezone.localdate().year
+        elif not self.initial.get("year"):
+            self.initial["year"] = timezone.localdate().year
 
 
 class ActionDateForm(forms.Form):

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kythuat.core.export import xlsx_response
 from kythuat.core.views import ObjectListView
 from kythuat.equipment.choices import Condition, Grade, UsageState
 from kythuat.org.models import Unit
 
 from . import filtersets, tables
 from .charts import coefficient_chart
+from .exports import readiness_xlsx
 from .models import CoefficientRule
 from .selectors import readiness, trend
 
@@ -62,6 +64,11 @@ class ReadinessView(View):
             return render(request, "readiness/readiness.html", {"report": None})
         report = readiness(user, unit, on=on)
         points = trend(user, unit)
+        conditions = Condition.choices
+        usages = [u for u in UsageState.choices if u[0] != UsageState.STRUCK_OFF]
+        if request.GET.get("export") == "xlsx":
+            content = readiness_xlsx(report, points, conditions=conditions, usages=usages)
+            return xlsx_response(content, name=f"{_('Technical coefficient')} {unit.code}")
         visible_ids = set(Unit.objects.visible_to(user).filter(pk__in=[a.pk for a in unit.ancestors()])
                           .values_list("id", flat=True))
         context = {
@@ -71,8 +78,8 @@ class ReadinessView(View):
             "chart": coefficient_chart(points, label=_("Technical coefficient at 0h on 1 January"),
                                        now_label=_("Now")),
             "grades": Grade.choices,
-            "conditions": Condition.choices,
-            "usages": [u for u in UsageState.choices if u[0] != UsageState.STRUCK_OFF],
+            "conditions": conditions,
+            "usages": usages,
             "ancestors": [a for a in unit.ancestors() if a.pk in visible_ids],
             "tops": tops,
             "new_year": datetime.date(timezone.localdate().year, 1, 1),

@@ -4,63 +4,14 @@ Skips with a clear message where Chromium or Playwright is missing; `.ci/run` in
 always runs it. Screenshots go to ``$TEST_ARTIFACTS`` (default ``test-artifacts/``).
 """
 
-import os
-import shutil
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
-from kythuat.core.testing.factories import PASSWORD
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from kythuat.core.testing.browser import ARTIFACTS, RequestLog, login
 
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                    "(.ci/run does) to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright for Python is not installed: pip install -e '.[test]'")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # (fixtures) are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-class RequestLog:
-    """Every request the page makes, to prove none leaves the server (closed network)."""
-
-    def __init__(self, page):
-        self.urls = []
-        page.on("request", lambda request: self.urls.append(request.url))
-
-    def foreign(self, server_url):
-        allowed = urlsplit(server_url).netloc
-        return [u for u in self.urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                and urlsplit(u).netloc != allowed]
-
-
-def _login(page, server, username):
-    page.goto(f"{server}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#main form button[type=submit]")
-    page.wait_for_url(f"{server}/")
-
-
 def test_officer_logs_in_sees_own_post_searches_and_switches_language(org, live_server, browser):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     server = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
@@ -71,7 +22,7 @@ def test_officer_logs_in_sees_own_post_searches_and_switches_language(org, live_
     # Vietnamese by default, even for a browser that asks for English.
     page.goto(f"{server}/login/")
     assert page.locator("html").get_attribute("lang") == "vi"
-    _login(page, server, "don1")
+    login(page, server, "don1")
 
     # The unit tree shows the officer's border post and nothing of the other one.
     page.goto(f"{server}/org/tree/")
@@ -116,7 +67,7 @@ def test_officer_logs_in_sees_own_post_searches_and_switches_language(org, live_
     phone = browser.new_context(viewport={"width": 360, "height": 740})
     mobile = phone.new_page()
     mobile_log = RequestLog(mobile)
-    _login(mobile, server, "don1")
+    login(mobile, server, "don1")
     mobile.goto(f"{server}/org/people/")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
     mobile.click("label.nav-toggle-label")

@@ -119,3 +119,40 @@ def test_readiness_page_and_bad_date(org, register):
     api = APIClient()
     api.force_authenticate(org.head)
     assert api.get("/api/readiness/", {"on": "not a date"}).status_code == 400
+
+
+def test_readiness_exports_the_page_figures(org, register):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client = Client()
+    client.force_login(org.head)
+    response = client.get(reverse("readiness:readiness"), {"unit": org.root.pk, "export": "xlsx"})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    branches = book.get_sheet_by_index(0).to_python()
+    total_row = branches[-1]
+    assert total_row[1] == _count() and total_row[-2] == readiness(org.head, org.root).total.good
+    units = {row[0]: row[1] for row in book.get_sheet_by_index(1).to_python()[3:]}
+    assert units[org.post1.name] == _count(unit__path__startswith=org.post1.path)
+    years = book.get_sheet_by_index(4).to_python()
+    assert years[-1][1] == _count()
+    officer = Client()
+    officer.force_login(org.officer1)
+    assert officer.get(reverse("readiness:readiness"), {"unit": org.post2.pk, "export": "xlsx"}).status_code == 404
+
+
+def test_snapshot_command_makes_the_yearly_snapshots(org, register):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("readiness-snapshot", "--years", "2", stdout=out)
+    today = datetime.date.today()
+    days = set(Snapshot.objects.values_list("day", flat=True))
+    assert {datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 1, 1), today} <= days
+    assert "[3/3]" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("readiness-snapshot", "31/12/2999", stdout=out)
