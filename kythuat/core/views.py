@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -75,6 +76,9 @@ class ObjectListView(ScopedView):
     filterset = None
     template_name = "core/object_list.html"
     per_page = 50
+    # Other files the filtered rows export to, beside the table's .xlsx: {key: label}; ``export_rows``
+    # makes the response for a key.
+    extra_exports: dict = {}
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
@@ -86,6 +90,8 @@ class ObjectListView(ScopedView):
             ordered = table.data.data
             title = str(self.model._meta.verbose_name_plural).capitalize()
             return xlsx_response(table_xlsx(table, ordered.iterator(chunk_size=2000), title=title), name=title)
+        if request.GET.get("export") in self.extra_exports:
+            return self.export_rows(request.GET["export"], rows)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         query = request.GET.copy()
         query.pop("page", None)
@@ -97,6 +103,7 @@ class ObjectListView(ScopedView):
             search_relaxed=getattr(filterset, "search_relaxed", False),
             filters_active=any(k not in ("page", "sort", "q") and v for k, v in request.GET.items()),
             export_query=export_query.urlencode(),
+            extra_exports=[(self._with_export(query, key), label) for key, label in self.extra_exports.items()],
         )
         context.update(self.extra_context(rows))
         template = "core/partials/list_results.html" if request.htmx else self.template_name
@@ -104,6 +111,15 @@ class ObjectListView(ScopedView):
 
     def get_table_kwargs(self) -> dict:
         return {}
+
+    @staticmethod
+    def _with_export(query, key: str) -> str:
+        query = query.copy()
+        query["export"] = key
+        return query.urlencode()
+
+    def export_rows(self, key: str, rows):
+        raise Http404
 
     def extra_context(self, rows) -> dict:
         """More context computed from the filtered rows (e.g. totals), in as few queries as possible."""

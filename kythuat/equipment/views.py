@@ -13,10 +13,12 @@ from kythuat.core.documents import docx_response
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
+from kythuat.org.models import Unit
 
 from . import filtersets, forms, services, tables
 from .choices import DocumentStatus, Grade, StrikeOffReason, StrikeOffStatus, TransferStatus
 from .documents import HANDOVER_STATES, transfer_handover_docx
+from .exports import register_book_response
 from .labels import label_sheet, qr_svg
 from .models import (
     Branch,
@@ -84,6 +86,16 @@ class ItemListView(ObjectListView):
     table = tables.ItemTable
     filterset = filtersets.ItemFilterSet
     template_name = "equipment/item_list.html"
+    extra_exports = {"book": gettext_lazy("Register book (.xlsx)")}
+
+    def export_rows(self, key, rows):
+        """The filtered lines in the layout of the register book."""
+        unit_id = self.request.GET.get("unit", "")
+        unit = Unit.objects.visible_to(self.request.user).filter(pk=unit_id).first() if unit_id.isdigit() else None
+        title = unit.name if unit else _("All units in your scope")
+        ordered = rows.order_by("type__branch__sort_order", "type__branch__name", "type__name", "unit__path",
+                                "serial", "id")
+        return register_book_response(ordered.iterator(chunk_size=2000), title_unit=str(title))
 
     def extra_context(self, rows):
         totals = totals_by_grade(rows)

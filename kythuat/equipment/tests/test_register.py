@@ -157,3 +157,32 @@ def test_qr_label_sheet_is_a_pdf_of_the_visible_items_only(org):
     assert client.get(reverse("equipment:labels"), {"items": [other.pk]}).status_code == 404
     page = client.get(own[0].get_absolute_url()).content.decode()
     assert 'src="data:image/svg+xml' in page
+
+
+def test_register_book_export_groups_by_branch_and_type_with_totals(org):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    rifle = EquipmentTypeFactory(name="Súng tiểu liên AK")
+    ammo = EquipmentTypeFactory(name="Đạn 7,62 mm", branch=rifle.branch, tracked_by="quantity", has_rounds=False)
+    ItemFactory(type=rifle, unit=org.team1, grade=1)
+    ItemFactory(type=rifle, unit=org.team1, grade=3)
+    ItemFactory(type=ammo, unit=org.team1, grade=2, quantity=500)
+    ItemFactory(type=rifle, unit=org.team2, grade=2)  # another post: not in don1's book
+    client = login(org.officer1)
+    response = client.get(reverse("equipment:item_list"), {"unit": org.post1.pk, "export": "book"})
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == org.post1.name.upper() and rows[2][0] == "SỔ ĐĂNG KÝ VŨ KHÍ, TRANG BỊ KỸ THUẬT"
+    body = [row for row in rows[6:] if any(cell != "" for cell in row)]
+    labels = [row[1] for row in body]
+    assert labels[0].startswith("I. ") or body[0][0].startswith("I. ")
+    total = next(row for row in body if row[1] == "TỔNG CỘNG")
+    assert total[7] == 502 and total[8:13] == [1, 500, 1, 0, 0]
+    rifle_total = next(row for row in body if row[1] == "Cộng Súng tiểu liên AK")
+    assert rifle_total[7] == 2 and rifle_total[8] == 1 and rifle_total[10] == 1
+    # A unit outside the user's scope in the query gives an empty book, never that unit's name.
+    other = client.get(reverse("equipment:item_list"), {"unit": org.post2.pk, "export": "book"})
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(other.content)).get_sheet_by_index(0).to_python()
+    assert org.post2.name.upper() not in str(sheet)
