@@ -122,7 +122,12 @@ class SearchableModel(models.Model):
         return fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))
 
 
+_PLAIN = (str, int, float, bool)
+
+
 def _jsonable(value):
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -130,6 +135,9 @@ def _jsonable(value):
     if isinstance(value, bytes | memoryview):
         return None
     return value
+
+
+_AUDIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class AuditedModel(models.Model):
@@ -147,11 +155,12 @@ class AuditedModel(models.Model):
         return instance
 
     def audit_values(self) -> dict:
-        return {
-            f.attname: _jsonable(getattr(self, f.attname))
-            for f in self._meta.concrete_fields
-            if f.name not in self.audit_exclude and f.attname in self.__dict__
-        }
+        names = _AUDIT_FIELDS.get(type(self))
+        if names is None:  # once per model: bulk writes call this for every row
+            names = _AUDIT_FIELDS[type(self)] = tuple(
+                f.attname for f in self._meta.concrete_fields if f.name not in self.audit_exclude)
+        values = self.__dict__
+        return {name: _jsonable(values[name]) for name in names if name in values}
 
     def audit_scope_unit_id(self):
         """Id of the unit whose subtree owns this row, so the audit log is scoped like the row."""

@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+# The combining marks Latin text uses (Vietnamese among them); U+034F is not a mark (class 0).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def fold(text: str | None) -> str:
@@ -13,6 +15,10 @@ def fold(text: str | None) -> str:
     folded = str(text)
     for _ in range(2):  # twice: case folding can yield letters that decompose, and back
         decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
+        stripped = _LATIN_MARKS.sub("", decomposed)
+        if stripped.isascii():  # the usual case, and fast: nothing else left to strip or fold
+            folded = stripped
+            break
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(folded.split())
 
