@@ -151,6 +151,12 @@ else:
 # --- Background tasks (django-tasks; Django 6 ships the same API as django.tasks) ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
+# Imports (core.importer): files above these limits are refused; files up to IMPORT_INLINE_BYTES are
+# checked and written within the request, larger ones by a background task with a progress bar.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_ROWS = 200_000
+IMPORT_INLINE_BYTES = 256 * 1024
+
 # --- Authentication and sessions ----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
