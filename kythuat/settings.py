@@ -56,6 +56,8 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so that its commands win: its runserver also starts the background worker.
+    "kythuat.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +74,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
-    "kythuat.core",
     "kythuat.org",
     "kythuat.equipment",
 ]
@@ -147,6 +148,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Progress of background tasks: written by the worker (inside a long transaction, so not to the
+# database) and read by the pages, so every process must share it: Redis, else files in the data dir.
+CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "kythuat-progress"} if os.environ.get("REDIS_URL") else {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "progress")}
 
 # --- Background tasks (django-tasks; Django 6 ships the same API as django.tasks) ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -20,12 +20,14 @@ is written.
 import datetime
 import decimal
 import gc
+import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 
+import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -670,6 +672,79 @@ class Importer:
             objs = [row.obj for row in updated]
             self.model.objects.bulk_update(objs, sorted(names))
             record_bulk(objs, AuditAction.UPDATE)
+
+    def template_lists(self) -> list[tuple[str, str, list[str], list[tuple]]]:
+        """(field, sheet name, headers, rows): the codes the user may use for a field, each list a sheet
+        of the template and the drop-down list of that field's column."""
+        return []
+
+    def template(self) -> bytes:
+        """The file to fill: headers with a note each, drop-down lists, a guide with an example row, and
+        the lists of codes the user may use."""
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        head = book.add_format({"bold": True, "bg_color": "#DDE5D0", "border": 1, "text_wrap": True,
+                                "valign": "top"})
+        title = book.add_format({"bold": True, "font_size": 13})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        data = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", str(self.title))[:31])
+        guide = book.add_worksheet(_("Guide")[:31])
+        lists = {name: (sheet, headers, rows) for name, sheet, headers, rows in self.template_lists()}
+        last = settings.IMPORT_MAX_ROWS
+        warning = {"error_type": "warning", "error_title": str(_("Not in the list")),
+                   "error_message": str(_("This value is not in the list. The check after upload will say whether "
+                                          "it can be read."))}
+        for index, column in enumerate(self.columns):
+            data.write(0, index, column.header, head)
+            data.set_column(index, index, max(12, len(column.header) + 2))
+            note = "\n".join(str(text) for text in (column.parse.describe(), column.note) if text)
+            if note:
+                data.write_comment(0, index, note, {"x_scale": 2.5, "y_scale": 1.6})
+            if column.field in lists:
+                sheet, _headers, rows = lists[column.field]
+                data.data_validation(1, index, last, index, {
+                    "validate": "list", "source": f"='{sheet}'!$A$2:$A${max(len(rows), 1) + 1}", **warning})
+            elif isinstance(column.parse, Choice):
+                labels = [str(label) for _value, label in column.parse.choices]
+                if len(",".join(labels)) <= 255:
+                    data.data_validation(1, index, last, index, {"validate": "list", "source": labels, **warning})
+        data.freeze_panes(1, 0)
+        guide.write(0, 0, _("Import from Excel: %(register)s") % {"register": self.title}, title)
+        lines = [
+            _("Fill the first sheet, one row for each line of the register, from its second row on; keep its header "
+              "row. Columns may be in any order; columns you do not need may be left out."),
+            _("Upload the file on the register's page (Import from Excel). It is checked first and every bad row is "
+              "shown with its reason; nothing is written until you confirm, and then all rows or none."),
+            _("A row whose type and number are already in the register updates that line; any other row adds a line. "
+              "A blank cell leaves the value as it is (a new line takes the usual default)."),
+        ]
+        for number, text in enumerate(lines, start=2):
+            guide.write(number, 0, text)
+        top = len(lines) + 3
+        for index, text in enumerate([_("Column"), _("Required"), _("Accepted values"), _("Notes"), _("Example")]):
+            guide.write(top, index, str(text), head)
+        for row, column in enumerate(self.columns, start=top + 1):
+            guide.write_row(row, 0, [column.header, str(_("yes")) if column.required else "",
+                                     column.parse.describe(), str(column.note), column.example], wrap)
+        guide.set_column(0, 0, 26)
+        guide.set_column(1, 1, 10)
+        guide.set_column(2, 3, 48)
+        guide.set_column(4, 4, 16)
+        example = top + len(self.columns) + 3
+        guide.write(example - 1, 0, str(_("An example row:")), title)
+        for index, column in enumerate(self.columns):
+            guide.write(example, index, column.header, head)
+            guide.write(example + 1, index, column.example)
+        for sheet, headers, rows in lists.values():
+            page = book.add_worksheet(sheet[:31])
+            page.write_row(0, 0, headers, head)
+            for number, row in enumerate(rows, start=1):
+                page.write_row(number, 0, row)
+            page.set_column(0, 0, 16)
+            page.set_column(1, len(headers), 40)
+            page.freeze_panes(1, 0)
+        book.close()
+        return buffer.getvalue()
 
     def display(self, obj, name: str) -> str:
         value = getattr(obj, name)

@@ -15,6 +15,8 @@ transfer_views = model_views(Transfer, list_view=views.TransferListView, form_cl
 transfer_views["add"] = views.TransferCreateView
 
 urlpatterns = [
+    path("register/import/", views.ItemImportView.as_view(), name="item_import"),
+    path("register/import/template/", views.ItemImportTemplateView.as_view(), name="item_import_template"),
     path("register/", include(object_urls("item", model_views(
         Item, list_view=views.ItemListView, form_class=forms.ItemForm, detail_view=views.ItemView)))),
     path("grade-changes/", include(object_urls("gradechange", grade_change_views))),

@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy
 
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
-from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
+from kythuat.core.views import (
+    ImportTemplateView,
+    ImportView,
+    ObjectActionView,
+    ObjectListView,
+    ObjectView,
+    ScopedView,
+)
 
 from . import filtersets, forms, services, tables
 from .choices import DocumentStatus, Grade, TransferStatus
+from .importers import ItemImporter
 from .labels import label_sheet, qr_svg
 from .models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, Transfer, TransferLine
 
@@ -78,7 +86,18 @@ class ItemListView(ObjectListView):
                    (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items"))]
         labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
-                "bulk_actions": (actions if can_keep else []) + labels}
+                "bulk_actions": (actions if can_keep else []) + labels,
+                "import_url": reverse("equipment:item_import") if can_keep else None}
+
+
+class ItemImportView(ImportView):
+    model = Item
+    importer = ItemImporter
+
+
+class ItemImportTemplateView(ImportTemplateView):
+    model = Item
+    importer = ItemImporter
 
 
 class ItemView(ObjectView):

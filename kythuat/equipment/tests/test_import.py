@@ -4,10 +4,15 @@ not touch official facts, scoping; the pages, the task, the command and the temp
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
+from python_calamine import CalamineWorkbook
 
 from kythuat.core.context import acting
-from kythuat.core.models import AuditEntry
+from kythuat.core.models import AuditEntry, ImportRun
 from kythuat.core.testing.factories import ItemFactory
 from kythuat.core.testing.sheets import xlsx
 from kythuat.equipment.importers import ItemImporter
@@ -162,3 +167,167 @@ def test_units_may_be_given_by_name_when_unique(org):
     assert (summary.added, summary.bad) == (2, 0)
     summary = run(org.admin, [line(unit="Đội Vũ trang", serial="N2")])
     assert summary.bad == 1  # the head sees two teams of that name: the code is needed
+
+
+# --- pages, task, command, template ------------------------------------------------------------------
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(client, content: bytes, name="so-dang-ky.xlsx"):
+    return client.post(reverse("equipment:item_import"), {"file": SimpleUploadedFile(name, content)})
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {**settings.CACHES, "progress": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "import-progress"}}
+
+
+def test_import_is_offered_to_those_who_keep_the_register(org):
+    url, register = reverse("equipment:item_import"), reverse("equipment:item_list")
+    assert url in login(org.officer1).get(register).content.decode()
+    assert url not in login(org.viewer).get(register).content.decode()
+    assert login(org.viewer).get(reverse("equipment:item_import")).status_code == 403
+    assert login(org.officer1).get(reverse("equipment:item_import")).status_code == 200
+
+
+def test_a_file_is_checked_first_and_written_on_confirmation(org):
+    client = login(org.officer1)
+    response = upload(client, xlsx([HEADER, line(serial="P-1"), line(serial="P-2")]))
+    run = ImportRun.objects.get(created_by=org.officer1)
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    assert (run.status, run.total, run.added, run.bad, run.in_background) == ("checked", 2, 2, 0, False)
+    assert not Item.objects.filter(serial__in=["P-1", "P-2"]).exists()
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Ghi vào sổ" in page and "P-1" in page and 'hx-trigger="every 1s"' not in page
+    response = client.post(reverse("import_run_apply", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "applied" and not run.file
+    assert Item.objects.filter(serial__in=["P-1", "P-2"], unit=org.team1).count() == 2
+    assert AuditEntry.objects.filter(source="import", username="don1", action="create").count() == 2
+    assert client.post(reverse("import_run_apply", args=[run.pk])).status_code == 302  # not twice
+    assert Item.objects.filter(serial__in=["P-1", "P-2"]).count() == 2
+
+
+def test_bad_rows_are_listed_and_the_file_cannot_be_written(org):
+    client = login(org.officer1)
+    upload(client, xlsx([HEADER, line(serial="P-1"), line(serial="P-2", grade="Cấp 9")]))
+    run = ImportRun.objects.get(created_by=org.officer1)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Cấp chất lượng từ 1 đến 5" in page and "<td class=\"num\">3</td>" in page
+    assert "Ghi vào sổ" not in page
+    client.post(reverse("import_run_apply", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == "checked" and not Item.objects.filter(serial="P-1").exists()
+
+
+def test_bad_files_get_a_clear_message(org):
+    client = login(org.officer1)
+    response = upload(client, b"not a spreadsheet", name="ghi-chu.txt")
+    assert response.status_code == 400 and "Tệp Excel" in response.content.decode()
+    response = upload(client, b"not a spreadsheet", name="so.xlsx")
+    run = ImportRun.objects.get(created_by=org.officer1)
+    assert run.status == "failed" and "không phải bảng tính" in client.get(response.url).content.decode()
+    upload(client, xlsx([["Danh sách"], ["a", "b"]]))
+    assert "Không tìm thấy dòng tiêu đề" in ImportRun.objects.latest("id").message
+
+
+def test_runs_are_seen_only_by_their_uploader(org):
+    upload(login(org.officer1), xlsx([HEADER, line(serial="P-1")]))
+    run = ImportRun.objects.get(created_by=org.officer1)
+    other = login(org.head)
+    for name in ("import_run", "import_run_progress"):
+        assert other.get(reverse(name, args=[run.pk])).status_code == 404
+    assert other.post(reverse("import_run_apply", args=[run.pk])).status_code == 404
+    run.refresh_from_db()
+    assert run.status == "checked"
+
+
+def test_large_files_run_as_a_task_and_report_progress(org, settings, monkeypatch):
+    settings.IMPORT_INLINE_BYTES = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    seen = []
+    from django.core.cache import caches
+
+    store = caches["progress"]
+    monkeypatch.setattr(store, "set", lambda key, value, timeout: seen.append(value))
+    ItemImporter.batch_size, before = 2, ItemImporter.batch_size
+    try:
+        upload(login(org.officer1), xlsx([HEADER, *[line(serial=f"P-{n}") for n in range(5)]]))
+    finally:
+        ItemImporter.batch_size = before
+    run = ImportRun.objects.get(created_by=org.officer1)
+    assert run.in_background and run.status == "checked" and run.added == 5
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_the_page_polls_while_a_file_is_worked_on(org):
+    run = ImportRun.objects.create(importer="equipment.item", created_by=org.officer1, file_name="so.xlsx",
+                                   status="checking", in_background=True)
+    from django.core.cache import caches
+
+    caches["progress"].set(f"import-run:{run.pk}", (250, 1000))
+    page = login(org.officer1).get(reverse("import_run_progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="250"' in page and "25%" in page
+
+
+def test_queued_imports_are_run_by_the_database_worker(org, settings):
+    settings.IMPORT_INLINE_BYTES = 0
+    client = login(org.officer1)
+    upload(client, xlsx([HEADER, line(serial="W-1")]))
+    run = ImportRun.objects.get(created_by=org.officer1)
+    assert run.status == "queued" and 'hx-trigger="every 1s"' in client.get(run.get_absolute_url()).content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--verbosity", "0")
+    run.refresh_from_db()
+    assert run.status == "checked" and run.added == 1
+    client.post(reverse("import_run_apply", args=[run.pk]))
+    call_command("db_worker", "--batch", "--no-startup-delay", "--verbosity", "0")
+    run.refresh_from_db()
+    assert run.status == "applied" and Item.objects.filter(serial="W-1", unit=org.team1).exists()
+
+
+def test_command_line_import(org, tmp_path):
+    path = tmp_path / "so.xlsx"
+    path.write_bytes(xlsx([HEADER, line(serial="C-1"), line(serial="C-2")]))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import-register", str(path), "--user", "don1", "--dry-run", stdout=out, stderr=err)
+    assert "2" in out.getvalue() and "Chạy thử" in out.getvalue() and "100%" in err.getvalue()
+    assert not Item.objects.filter(serial="C-1").exists()
+    call_command("import-register", str(path), "--user", "don1", stdout=out, stderr=err)
+    assert Item.objects.filter(serial__in=["C-1", "C-2"]).count() == 2
+    assert AuditEntry.objects.filter(source="command", username="don1", action="create").count() == 2
+    path.write_bytes(xlsx([HEADER, line(serial="C-3"), line(unit="DBP2-VT", serial="C-4")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import-register", str(path), "--user", "don1", stdout=out, stderr=err)
+    assert error.value.returncode == 1 and "dòng 3" in out.getvalue()
+    assert not Item.objects.filter(serial="C-3").exists()
+    with pytest.raises(CommandError):
+        call_command("import-register", str(path), "--user", "xem", stdout=out, stderr=err)
+
+
+def test_template_round_trip(org):
+    client = login(org.officer1)
+    response = client.get(reverse("equipment:item_import_template"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["Sổ đăng ký VKTBKT", "Hướng dẫn", "Đơn vị", "Chủng loại"]
+    header = book.get_sheet_by_index(0).to_python()[0]
+    assert header[:3] == ["Mã đơn vị", "Mã chủng loại", "Số hiệu"]
+    units = [row[0] for row in book.get_sheet_by_name("Đơn vị").to_python()[1:]]
+    assert units == ["DBP1", "DBP1-VT"]  # only the units whose register the officer keeps
+    assert "AK" in [row[0] for row in book.get_sheet_by_name("Chủng loại").to_python()]
+    guide = book.get_sheet_by_name("Hướng dẫn").to_python()
+    example = next(i for i, row in enumerate(guide) if row[:2] == header[:2])
+    filled = dict(zip(header, guide[example + 1], strict=False))
+    filled.update({"Mã đơn vị": "DBP1-VT", "Số hiệu": "T-1"})
+    upload(client, xlsx([header, [filled.get(name, "") for name in header]]))
+    run = ImportRun.objects.get(created_by=org.officer1)
+    assert (run.status, run.added, run.bad) == ("checked", 1, 0), run.report
+    assert login(org.viewer).get(reverse("equipment:item_import_template")).status_code == 403
