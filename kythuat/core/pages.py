@@ -14,6 +14,7 @@ from .filtersets import AuditFilterSet
 from .forms import ApiTokenForm
 from .importer import IMPORTERS
 from .imports import apply_import, progress_of, require_import_perm
+from .middleware import without_session_save
 from .models import ApiToken, AuditEntry, ImportRun, ImportStatus
 from .roles import ROLE_PERMISSIONS, Perm, Role
 from .scoping import scope_for
@@ -130,6 +131,7 @@ def import_run(request, pk):
 
 
 @require_GET
+@without_session_save
 def import_run_progress(request, pk):
     """The status part of the run's page, polled by htmx while the file is checked or written."""
     run, importer = _own_run(request, pk)

@@ -273,8 +273,12 @@ def test_the_page_polls_while_a_file_is_worked_on(org):
     from django.core.cache import caches
 
     caches["progress"].set(f"import-run:{run.pk}", (250, 1000))
-    page = login(org.officer1).get(reverse("import_run_progress", args=[run.pk])).content.decode()
+    client = login(org.officer1)
+    response = client.get(reverse("import_run_progress", args=[run.pk]))
+    page = response.content.decode()
     assert 'hx-trigger="every 1s"' in page and 'value="250"' in page and "25%" in page
+    # Polling writes nothing (no session save): on SQLite the import holds the one write lock.
+    assert "sessionid" not in response.cookies and "sessionid" in client.get(run.get_absolute_url()).cookies
 
 
 def test_queued_imports_are_run_by_the_database_worker(org, settings):

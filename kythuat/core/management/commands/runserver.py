@@ -28,8 +28,8 @@ class Command(StaticRunserver):
         # the worker lives and dies with it, so it always runs the current code.
         if options.get("use_worker", True) and isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS],
                                                           DatabaseBackend):
-            worker = subprocess.Popen([sys.executable, "-m", "kythuat.manage", "db_worker", "--no-reload",
-                                       "--interval", "1", "--verbosity", "0"])
+            worker = subprocess.Popen([sys.executable, "-m", "kythuat.core.worker", "--no-reload", "--interval", "1",
+                                       "--verbosity", "0"])
             atexit.register(_stop, worker)
             self.stdout.write(f"Tiến trình nền / background worker: pid {worker.pid}")
         return super().inner_run(*args, **options)
