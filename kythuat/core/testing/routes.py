@@ -137,6 +137,8 @@ SPECIAL_PARAMS = {
     "import_run": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
     "import_run_progress": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
     "import_run_apply": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "core-api:importrun-detail": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "core-api:importrun-apply": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
 }
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
+from rest_framework.test import APIClient
 
 from kythuat.core.context import acting
 from kythuat.core.models import AuditEntry, ImportRun
@@ -335,3 +336,34 @@ def test_template_round_trip(org):
     run = ImportRun.objects.get(created_by=org.officer1)
     assert (run.status, run.added, run.bad) == ("checked", 1, 0), run.report
     assert login(org.viewer).get(reverse("equipment:item_import_template")).status_code == 403
+
+
+def test_api_checks_then_writes_a_file(org):
+    api = APIClient()
+    api.force_authenticate(org.officer1)
+    content = xlsx([HEADER, line(serial="API-1")])
+    response = api.post("/api/core/imports/", {"importer": "equipment.item",
+                                               "file": SimpleUploadedFile("so.xlsx", content)}, format="multipart")
+    assert response.status_code == 201, response.content
+    run = response.json()
+    assert (run["status"], run["added"], run["bad"], run["errors"]) == ("checked", 1, 0, [])
+    assert api.get(f"/api/core/imports/{run['id']}/").json()["status"] == "checked"
+    response = api.post(f"/api/core/imports/{run['id']}/apply/")
+    assert response.status_code == 200 and response.json()["status"] == "applied"
+    assert Item.objects.filter(serial="API-1", unit=org.team1).exists()
+    assert api.post(f"/api/core/imports/{run['id']}/apply/").status_code == 409
+
+    bad = api.post("/api/core/imports/", {"importer": "equipment.item", "file": SimpleUploadedFile(
+        "so.xlsx", xlsx([HEADER, line(unit="DBP2-VT", serial="API-2")]))}, format="multipart").json()
+    assert bad["bad"] == 1 and bad["errors"][0]["row"] == 2 and bad["errors"][0]["column"] == "Mã đơn vị"
+    assert api.post("/api/core/imports/", {"importer": "nope"}, format="multipart").status_code == 400
+    assert api.post("/api/core/imports/", {"importer": "equipment.item", "file": SimpleUploadedFile(
+        "a.txt", b"x")}, format="multipart").json()["file"]
+
+    other = APIClient()
+    other.force_authenticate(org.head)
+    assert other.get(f"/api/core/imports/{run['id']}/").status_code == 404
+    assert other.get("/api/core/imports/").json()["count"] == 0
+    viewer = APIClient()
+    viewer.force_authenticate(org.viewer)
+    assert viewer.post("/api/core/imports/", {"importer": "equipment.item"}, format="multipart").status_code == 403
