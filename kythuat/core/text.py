@@ -6,6 +6,7 @@ import unicodedata
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 # The combining marks Latin text uses (Vietnamese among them); U+034F is not a mark (class 0).
 _LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def fold(text: str | None) -> str:
@@ -16,10 +17,12 @@ def fold(text: str | None) -> str:
     for _ in range(2):  # twice: case folding can yield letters that decompose, and back
         decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
         stripped = _LATIN_MARKS.sub("", decomposed)
-        if stripped.isascii():  # the usual case, and fast: nothing else left to strip or fold
+        if stripped.isascii():  # the usual case: nothing left to strip, and a second pass changes nothing
             folded = stripped
             break
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if any(unicodedata.combining(ch) for ch in _NON_ASCII.findall(stripped)):
+            stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = stripped  # "—", "×"… are kept as they are
     return " ".join(folded.split())
 
 

@@ -282,8 +282,10 @@ def test_the_page_polls_while_a_file_is_worked_on(org):
     assert "sessionid" not in response.cookies and "sessionid" in client.get(run.get_absolute_url()).cookies
 
 
-def test_queued_imports_are_run_by_the_database_worker(org, settings):
+def test_queued_imports_are_run_by_the_database_worker(org, settings, monkeypatch):
     settings.IMPORT_INLINE_BYTES = 0
+    # The worker recycles old connections between tasks; here that would close the test's own.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     client = login(org.officer1)
     upload(client, xlsx([HEADER, line(serial="W-1")]))
     run = ImportRun.objects.get(created_by=org.officer1)
