@@ -446,9 +446,10 @@ class Sheet:
                 continue
             header_cells = head[best_index]
             self.sheet_name = meta.name
-            self.first_row = sheet.start[0] + 1  # the sheet's own row numbers, as Excel shows them
-            self.header_row = self.first_row + best_index
-            self.total = max(sheet.height - best_index - 1, 0)
+            # iter_rows starts at the sheet's first row (empty leading rows included) while height
+            # counts from the first row with data: row numbers are the sheet's own, as Excel shows them.
+            self.header_row = best_index + 1
+            self.total = max(sheet.start[0] + sheet.height - self.header_row, 0)
             if self.total > max_rows:
                 raise ImportFileError(_("The file has %(rows)s rows; at most %(max)s can be imported at once. "
                                         "Split it into several files.") % {"rows": self.total, "max": max_rows})

@@ -169,6 +169,13 @@ def test_apply_is_all_or_nothing_and_audited(org):
     assert entry.username == "admin" and entry.source == "import" and entry.action == "create"
 
 
+def test_row_numbers_are_the_sheets_own_even_below_empty_rows_and_columns(org):
+    content = xlsx([[None, None, *HEADER], [], [None, None, "KHONGCO", "Nguyễn Văn An"]], before=[[], [], []])
+    seen = []
+    summary = PersonImporter(user=org.admin).run(source(content), progress=lambda done, total: seen.append(total))
+    assert summary.errors[0]["row"] == 6 and seen == [2]
+
+
 def test_opendocument_files_are_read(org):
     summary = PersonImporter(user=org.admin).run(source(ods([HEADER, ["DBP1-VT", "Nguyễn Văn An", "Sĩ quan", "", ""]])))
     assert (summary.total, summary.added, summary.bad) == (1, 1, 0)
