@@ -228,10 +228,14 @@ def test_bad_rows_are_listed_and_the_file_cannot_be_written(org):
     assert run.status == "checked" and not Item.objects.filter(serial="P-1").exists()
 
 
-def test_bad_files_get_a_clear_message(org):
+def test_bad_files_get_a_clear_message(org, settings):
     client = login(org.officer1)
     response = upload(client, b"not a spreadsheet", name="ghi-chu.txt")
-    assert response.status_code == 400 and "Tệp Excel" in response.content.decode()
+    assert response.status_code == 400 and "Hãy chọn tệp Excel" in response.content.decode()
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    response = upload(client, b"x" * (1024 * 1024 + 1), name="lon.xlsx")
+    assert response.status_code == 400 and "Tệp lớn hơn 1 MB" in response.content.decode()
+    assert not ImportRun.objects.exists()
     response = upload(client, b"not a spreadsheet", name="so.xlsx")
     run = ImportRun.objects.get(created_by=org.officer1)
     assert run.status == "failed" and "không phải bảng tính" in client.get(response.url).content.decode()
