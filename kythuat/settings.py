@@ -56,6 +56,8 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so that its commands win: its runserver also starts the background worker.
+    "kythuat.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +74,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
-    "kythuat.core",
     "kythuat.org",
     "kythuat.equipment",
     "kythuat.readiness",
@@ -81,7 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kythuat.core.middleware.SessionMiddleware",
     "kythuat.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,9 +149,19 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Progress of background tasks: written by the worker (inside a long transaction, so not to the
+# database) and read by the pages, so every process must share it: Redis, else files in the data dir.
+CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "kythuat-progress"} if os.environ.get("REDIS_URL") else {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "progress")}
 
 # --- Background tasks (django-tasks; Django 6 ships the same API as django.tasks) ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# Imports (core.importer): files above these limits are refused; files up to IMPORT_INLINE_BYTES are
+# checked and written within the request, larger ones by a background task with a progress bar.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_ROWS = 200_000
+IMPORT_INLINE_BYTES = 256 * 1024
 
 # --- Authentication and sessions ----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

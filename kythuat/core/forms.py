@@ -73,3 +73,15 @@ class ApiTokenForm(forms.Form):
         if value and value <= timezone.now():
             raise forms.ValidationError(_("The expiry must be in the future."))
         return value
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file"), help_text=_(".xlsx, .xls or .ods; the first sheet is read."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}))
+
+    def clean_file(self):
+        from .imports import check_upload
+
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload

@@ -1,8 +1,10 @@
 import re
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import JsonResponse
 
 from .context import ActionContext, _current
@@ -60,3 +62,22 @@ class DefaultLanguageMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a view marked ``without_session_save`` does not save the session. Pages
+    polled every second (an import's progress) then write nothing: on SQLite a long import holds the
+    one write lock, and a session save would wait for it, freezing the very progress bar."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_no_session_save", False):
+            return response
+        return super().process_response(request, response)
+
+
+def without_session_save(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request._no_session_save = True
+        return view(request, *args, **kwargs)
+    return wrapped

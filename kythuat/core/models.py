@@ -122,7 +122,12 @@ class SearchableModel(models.Model):
         return fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))
 
 
+_PLAIN = (str, int, float, bool)
+
+
 def _jsonable(value):
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -130,6 +135,9 @@ def _jsonable(value):
     if isinstance(value, bytes | memoryview):
         return None
     return value
+
+
+_AUDIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class AuditedModel(models.Model):
@@ -147,11 +155,12 @@ class AuditedModel(models.Model):
         return instance
 
     def audit_values(self) -> dict:
-        return {
-            f.attname: _jsonable(getattr(self, f.attname))
-            for f in self._meta.concrete_fields
-            if f.name not in self.audit_exclude and f.attname in self.__dict__
-        }
+        names = _AUDIT_FIELDS.get(type(self))
+        if names is None:  # once per model: bulk writes call this for every row
+            names = _AUDIT_FIELDS[type(self)] = tuple(
+                f.attname for f in self._meta.concrete_fields if f.name not in self.audit_exclude)
+        values = self.__dict__
+        return {name: _jsonable(values[name]) for name in names if name in values}
 
     def audit_scope_unit_id(self):
         """Id of the unit whose subtree owns this row, so the audit log is scoped like the row."""
@@ -309,3 +318,67 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, key: str) -> "ApiToken | None":
         return cls.objects.active().select_related("user").filter(key_hash=_hash_key(key)).first()
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    APPLY_QUEUED = "apply_queued", _("Waiting to be written")
+    APPLYING = "applying", _("Writing")
+    APPLIED = "applied", _("Written to the register")
+    REFUSED = "refused", _("Not written: bad rows")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One file imported into a register (``core.importer``): its dry run and, when confirmed, its
+    writing. A run is seen only by the person who uploaded it: the file is theirs, and the rows it
+    names are checked against their scope."""
+
+    RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLY_QUEUED, ImportStatus.APPLYING)
+
+    importer = models.CharField(_("register"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
+                                   related_name="import_runs")
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    language = models.CharField(max_length=8, default="vi")
+    request_id = models.CharField(max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    in_background = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("written"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    added = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    bad = models.PositiveIntegerField(_("bad rows"), default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)  # errors kept, samples, columns matched and ignored
+    message = models.TextField(blank=True)  # why the file as a whole could not be read
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="import_run_user_idx")]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("import_run", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status == ImportStatus.CHECKED and not self.bad and bool(self.added or self.updated)

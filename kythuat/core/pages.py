@@ -1,9 +1,10 @@
-"""Pages of core that are not generic model pages: overview, audit log, API tokens, health."""
+"""Pages of core that are not generic model pages: overview, audit log, API tokens, import runs, health."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .filtersets import AuditFilterSet
 from .forms import ApiTokenForm
-from .models import ApiToken, AuditEntry
+from .importer import IMPORTERS
+from .imports import apply_import, progress_of, require_import_perm
+from .middleware import without_session_save
+from .models import ApiToken, AuditEntry, ImportRun, ImportStatus
 from .roles import ROLE_PERMISSIONS, Perm, Role
 from .scoping import scope_for
 
@@ -93,3 +97,53 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _own_run(request, pk):
+    """A run of the user's own (anyone else's does not exist for them), in a register they may import."""
+    run = get_object_or_404(ImportRun, pk=pk, created_by=request.user)
+    if run.importer not in IMPORTERS:
+        raise Http404
+    importer = IMPORTERS[run.importer]
+    require_import_perm(request.user, importer)
+    return run, importer
+
+
+def _run_context(run, importer) -> dict:
+    from .views import model_url
+
+    done, total = progress_of(run)
+    waited = (timezone.now() - run.created_at).total_seconds()
+    return {
+        "run": run, "title": importer.title, "report": run.report,
+        "done": done, "total": total, "percent": int(100 * done / total) if total else 0,
+        "hidden_errors": max(run.error_count - len(run.report.get("errors", [])), 0),
+        "no_worker": run.in_background and run.status in (ImportStatus.QUEUED, ImportStatus.APPLY_QUEUED)
+        and waited > 30,
+        "list_url": model_url(importer.model, "list"), "upload_url": model_url(importer.model, "import"),
+    }
+
+
+@require_GET
+def import_run(request, pk):
+    run, importer = _own_run(request, pk)
+    return render(request, "core/import_run.html", _run_context(run, importer))
+
+
+@require_GET
+@without_session_save
+def import_run_progress(request, pk):
+    """The status part of the run's page, polled by htmx while the file is checked or written."""
+    run, importer = _own_run(request, pk)
+    return render(request, "core/partials/import_status.html", _run_context(run, importer))
+
+
+@require_POST
+def import_run_apply(request, pk):
+    run, _importer = _own_run(request, pk)
+    try:
+        apply_import(run=run, user=request.user, request_id=getattr(request, "id", ""))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect(run)

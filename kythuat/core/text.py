@@ -4,6 +4,9 @@ import re
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+# The combining marks Latin text uses (Vietnamese among them); U+034F is not a mark (class 0).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def fold(text: str | None) -> str:
@@ -13,7 +16,13 @@ def fold(text: str | None) -> str:
     folded = str(text)
     for _ in range(2):  # twice: case folding can yield letters that decompose, and back
         decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        stripped = _LATIN_MARKS.sub("", decomposed)
+        if stripped.isascii():  # the usual case: nothing left to strip, and a second pass changes nothing
+            folded = stripped
+            break
+        if any(unicodedata.combining(ch) for ch in _NON_ASCII.findall(stripped)):
+            stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = stripped  # "—", "×"… are kept as they are
     return " ".join(folded.split())
 
 

@@ -14,5 +14,8 @@ urlpatterns = [
     path("roles/", pages.roles_page, name="roles"),
     path("api-tokens/", pages.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", pages.api_token_revoke, name="api_token_revoke"),
+    path("imports/<int:pk>/", pages.import_run, name="import_run"),
+    path("imports/<int:pk>/progress/", pages.import_run_progress, name="import_run_progress"),
+    path("imports/<int:pk>/apply/", pages.import_run_apply, name="import_run_apply"),
     path("healthz", pages.healthz, name="healthz"),
 ]

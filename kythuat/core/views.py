@@ -20,8 +20,9 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from .export import table_xlsx, xlsx_response
-from .forms import ConfirmForm
-from .models import AuditEntry, StaleObjectError
+from .forms import ConfirmForm, ImportForm
+from .imports import require_import_perm, start_import
+from .models import AuditEntry, ImportRun, StaleObjectError
 from .scoping import can, scope_for
 
 
@@ -332,3 +333,47 @@ def model_views(model, *, list_view, form_class, detail_view=None, delete=True) 
     if delete:
         views["delete"] = type(f"{name}DeleteView", (ObjectDeleteView,), {"model": model})
     return views
+
+
+class ImportView(ScopedView):
+    """Upload a file into a register through its importer (``core.importer``): the file is checked
+    first (a dry run, nothing written); the run's page then offers to write it."""
+
+    importer = None
+    template_name = "core/import_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        require_import_perm(request.user, self.importer)
+        return self.render_page(ImportForm())
+
+    def post(self, request, *args, **kwargs):
+        require_import_perm(request.user, self.importer)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                run = start_import(importer=self.importer, user=request.user, upload=form.cleaned_data["file"],
+                                   request_id=getattr(request, "id", ""))
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                return redirect(run)
+        return self.render_page(form, status=400)
+
+    def render_page(self, form, status=200):
+        columns = [(column, column.parse.describe()) for column in self.importer.columns]
+        runs = ImportRun.objects.filter(created_by=self.request.user, importer=self.importer.key)[:10]
+        context = self.base_context(form=form, title=self.importer.title, columns=columns, runs=runs,
+                                    template_url=model_url(self.model, "import_template"))
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ImportTemplateView(ScopedView):
+    """The register's import template: headers, drop-down lists, a guide and the user's codes."""
+
+    importer = None
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        require_import_perm(request.user, self.importer)
+        content = self.importer(user=request.user).template()
+        return xlsx_response(content, name=_("Import template %(register)s") % {"register": self.importer.title})

@@ -11,5 +11,6 @@ class EquipmentConfig(AppConfig):
         from kythuat.core import demo
 
         from . import demo as equipment_demo
+        from . import importers  # noqa: F401  (registers the register's importer)
 
         demo.register(20, "equipment", equipment_demo.run)

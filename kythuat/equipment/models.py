@@ -148,6 +148,9 @@ class KitComponent(models.Model):
         return f"{self.name} × {self.quantity}"
 
 
+METERS = ("km", "engine_hours", "rounds")
+
+
 class ItemQuerySet(ScopedQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk registration opens each line's history too (imports, demo data)."""
@@ -287,6 +290,16 @@ class Item(DomainModel):
 
     def clean(self):
         super().clean()
+        before = None
+        if self.pk and self.type_id:
+            before = Item.objects.filter(pk=self.pk).values(*METERS).first()
+        errors = self.rule_errors(before=before)
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_errors(self, *, before: dict | None = None) -> dict[str, str]:
+        """The register's rules across fields, shared by forms, API (through ``clean``) and the importer,
+        which passes ``before`` (the meters as saved) itself instead of a query per line."""
         errors = {}
         if self.type_id:
             if self.type.tracked_by == TrackedBy.SERIAL:
@@ -294,21 +307,19 @@ class Item(DomainModel):
                     errors["quantity"] = _("An item tracked by serial number has quantity 1.")
                 if not self.serial:
                     errors["serial"] = _("Give the serial or registration number.")
-            for meter, flag in (("km", "has_km"), ("engine_hours", "has_engine_hours"), ("rounds", "has_rounds")):
+            for meter, flag in zip(METERS, ("has_km", "has_engine_hours", "has_rounds"), strict=True):
                 if getattr(self, meter) is not None and not getattr(self.type, flag):
                     errors[meter] = _("This type does not count this meter.")
         if self.completeness == Completeness.MISSING and not self.missing_parts.strip():
             errors["missing_parts"] = _("List the missing kit parts.")
         if self.completeness == Completeness.COMPLETE and self.missing_parts.strip():
             errors["missing_parts"] = _("A complete item has no missing parts.")
-        if self.pk and self.type_id:
-            old = Item.objects.filter(pk=self.pk).values("km", "engine_hours", "rounds").first() or {}
-            for meter in ("km", "engine_hours", "rounds"):
-                before, after = old.get(meter), getattr(self, meter)
-                if before is not None and (after is None or after < before):
-                    errors[meter] = _("A meter cannot go backwards (it was %(value)s).") % {"value": before}
-        if errors:
-            raise ValidationError(errors)
+        if before and self.type_id:
+            for meter in METERS:
+                old, new = before.get(meter), getattr(self, meter)
+                if old is not None and (new is None or new < old):
+                    errors[meter] = _("A meter cannot go backwards (it was %(value)s).") % {"value": old}
+        return errors
 
 
 class GradeChange(DomainModel):

@@ -18,6 +18,8 @@ strike_off_views = model_views(StrikeOff, list_view=views.StrikeOffListView, for
 strike_off_views["add"] = views.StrikeOffCreateView
 
 urlpatterns = [
+    path("register/import/", views.ItemImportView.as_view(), name="item_import"),
+    path("register/import/template/", views.ItemImportTemplateView.as_view(), name="item_import_template"),
     path("register/", include(object_urls("item", model_views(
         Item, list_view=views.ItemListView, form_class=forms.ItemForm, detail_view=views.ItemView)))),
     path("grade-changes/", include(object_urls("gradechange", grade_change_views))),

@@ -12,13 +12,21 @@ from django.utils.translation import gettext_lazy
 from kythuat.core.documents import docx_response
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
-from kythuat.core.views import ObjectActionView, ObjectListView, ObjectView, ScopedView
+from kythuat.core.views import (
+    ImportTemplateView,
+    ImportView,
+    ObjectActionView,
+    ObjectListView,
+    ObjectView,
+    ScopedView,
+)
 from kythuat.org.models import Unit
 
 from . import filtersets, forms, services, tables
 from .choices import DocumentStatus, Grade, StrikeOffReason, StrikeOffStatus, TransferStatus
 from .documents import HANDOVER_STATES, transfer_handover_docx
 from .exports import register_book_response
+from .importers import ItemImporter
 from .labels import label_sheet, qr_svg
 from .models import (
     Branch,
@@ -105,7 +113,18 @@ class ItemListView(ObjectListView):
                    (reverse("equipment:strikeoff_add"), _("Plan the strike-off of the ticked items"))]
         labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
-                "bulk_actions": (actions if can_keep else []) + labels}
+                "bulk_actions": (actions if can_keep else []) + labels,
+                "import_url": reverse("equipment:item_import") if can_keep else None}
+
+
+class ItemImportView(ImportView):
+    model = Item
+    importer = ItemImporter
+
+
+class ItemImportTemplateView(ImportTemplateView):
+    model = Item
+    importer = ItemImporter
 
 
 class ItemView(ObjectView):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.serializers import as_serializer_error
 
-from kythuat.core.models import ApiToken, AuditEntry
+from kythuat.core.models import ApiToken, AuditEntry, ImportRun
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
@@ -109,3 +109,46 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         token, key = ApiToken.issue(user=self.context["request"].user, **validated_data)
         token._key = key
         return token
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    """An import run: upload with ``importer`` and ``file`` (multipart); the answer says what the
+    check found. ``errors`` are the bad rows (row, column, message), the first 1,000."""
+
+    importer = serializers.CharField(help_text=_("Which register, e.g. “equipment.item”"))
+    file = serializers.FileField(write_only=True, help_text=_("The .xlsx, .xls or .ods file"))
+    url = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField(help_text=_("[rows done, rows in the file] while running"))
+    errors = serializers.SerializerMethodField()
+    samples = serializers.SerializerMethodField()
+    columns = serializers.SerializerMethodField(help_text=_("[header in the file, column it fills]"))
+    ignored = serializers.SerializerMethodField(help_text=_("Headers of the file that no column reads"))
+
+    class Meta:
+        model = ImportRun
+        fields = ("id", "url", "importer", "file", "file_name", "status", "in_background", "created_at",
+                  "started_at", "finished_at", "applied_at", "total", "added", "updated", "unchanged", "bad",
+                  "error_count", "errors", "samples", "columns", "ignored", "message", "progress")
+        read_only_fields = [name for name in fields if name not in ("importer", "file")]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = reverse("core-api:importrun-detail", args=[obj.pk])
+        return request.build_absolute_uri(path) if request else path
+
+    def get_progress(self, obj) -> list[int]:
+        from kythuat.core.imports import progress_of
+
+        return list(progress_of(obj))
+
+    def get_errors(self, obj) -> list[dict]:
+        return obj.report.get("errors", [])
+
+    def get_samples(self, obj) -> dict:
+        return obj.report.get("samples", {})
+
+    def get_columns(self, obj) -> list[list[str]]:
+        return obj.report.get("columns", [])
+
+    def get_ignored(self, obj) -> list[str]:
+        return obj.report.get("ignored", [])

@@ -5,11 +5,12 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from .viewsets import ApiTokenViewSet, AuditEntryViewSet
+from .viewsets import ApiTokenViewSet, AuditEntryViewSet, ImportRunViewSet
 
 router = routers.SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("imports", ImportRunViewSet, basename="importrun")
 
 class ApiRootView(APIView):
     """The entry point: every list endpoint of every app's API (namespaces ending in "-api")."""

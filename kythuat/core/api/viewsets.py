@@ -6,17 +6,25 @@
         filterset_class = PersonFilterSet
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
-from kythuat.core.models import ApiToken, AuditEntry
+from kythuat.core.importer import IMPORTERS
+from kythuat.core.imports import apply_import, start_import
+from kythuat.core.models import ApiToken, AuditEntry, ImportRun
 from kythuat.core.scoping import can, scope_for
 
-from .serializers import ApiTokenSerializer, AuditEntrySerializer
+from .serializers import ApiTokenSerializer, AuditEntrySerializer, ImportRunSerializer
 
 NOT_ALLOWED = "Your role does not allow this action here."
 
@@ -91,3 +99,52 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Ret
 
     def get_queryset(self):
         return super().get_queryset().filter(user=self.request.user)
+
+
+class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Imports into registers, as on the pages: ``POST`` a file to check it (nothing written), read
+    the run for its result (or its ``progress`` while a large file runs in the background), then
+    ``POST …/{id}/apply/`` to write it, all rows or none. Only your own runs exist for you."""
+
+    serializer_class = ImportRunSerializer
+    queryset = ImportRun.objects.all()
+    filter_backends = []
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(created_by=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        scope = scope_for(request.user)
+        if not any(scope.has_perm(importer.perm) for importer in IMPORTERS.values()):
+            raise PermissionDenied(NOT_ALLOWED)
+        importer = IMPORTERS.get(str(request.data.get("importer", "")))
+        if importer is None:
+            raise serializers.ValidationError({"importer": [_("One of: %(list)s.") % {"list": ", ".join(IMPORTERS)}]})
+        if not scope.has_perm(importer.perm):
+            raise PermissionDenied(NOT_ALLOWED)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": [_("Send the file (multipart/form-data).")]})
+        try:
+            run = start_import(importer=importer, user=request.user, upload=upload,
+                               request_id=getattr(request, "id", ""))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"file": error.messages}) from error
+        return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ImportRunSerializer)
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        """Write a checked file without bad rows into its register (all rows or none)."""
+        run = self.get_object()
+        importer = IMPORTERS.get(run.importer)
+        if importer is None or not scope_for(request.user).has_perm(importer.perm):
+            raise PermissionDenied(NOT_ALLOWED)
+        try:
+            run = apply_import(run=run, user=request.user, request_id=getattr(request, "id", ""))
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(run).data,
+                        status=status.HTTP_202_ACCEPTED if run.is_running else status.HTTP_200_OK)

@@ -126,6 +126,15 @@ def _audit_entry_in(unit):
     return AuditEntry.objects.filter(object_id=str(person.pk), content_type__model="person").latest("id")
 
 
+def _import_run_of(unit, user):
+    """A checked import run uploaded by ``user`` (runs belong to their uploader, not to a unit)."""
+    from kythuat.core.importer import IMPORTERS
+    from kythuat.core.models import ImportRun, ImportStatus
+
+    return ImportRun.objects.create(importer=next(iter(IMPORTERS)), created_by=user, file_name="so-dang-ky.xlsx",
+                                    status=ImportStatus.CHECKED, total=1, added=1)
+
+
 # name -> function(unit, acting_user) returning {param: value}: rows of routes that are not generic.
 SPECIAL_PARAMS = {
     "users:user": lambda unit, user: {"pk": _user_in(unit).pk},
@@ -138,6 +147,11 @@ SPECIAL_PARAMS = {
     "api_token_revoke": lambda unit, user: {"pk": _own_token(unit, user).pk},
     "core-api:token-detail": lambda unit, user: {"pk": _own_token(unit, user).pk},
     "core-api:auditentry-detail": lambda unit, user: {"pk": _audit_entry_in(unit).pk},
+    "import_run": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "import_run_progress": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "import_run_apply": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "core-api:importrun-detail": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
+    "core-api:importrun-apply": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
 }
 
 

@@ -1,6 +1,7 @@
 """Rules of the shared machinery: audit, optimistic locking, search, scoping, security, languages."""
 
 import io
+import unicodedata
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -11,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from kythuat.core.audit import record_bulk
 from kythuat.core.context import acting
-from kythuat.core.models import AuditEntry, StaleObjectError
+from kythuat.core.models import AuditAction, AuditEntry, StaleObjectError
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import scope_for
 from kythuat.core.testing.factories import PASSWORD, UnitFactory
@@ -42,6 +44,21 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(text):
     assert fold(once) == once
 
 
+def _fold_by_the_definition(text):
+    folded = str(text)
+    for _ in range(2):
+        decomposed = unicodedata.normalize("NFD", folded.casefold().translate(str.maketrans({"đ": "d", "Đ": "d",
+                                                                                            "ð": "d"})))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(folded.split())
+
+
+@given(st.text() | st.sampled_from(["Súng tiểu liên AK — SN-0001 đồn1", "Ǆ ẞ Å K ﬁ Ὰͅ", "Đội ͏vũ trang"]))
+def test_fold_fast_path_gives_the_same_text_as_the_definition(text):
+    """Search text stored by earlier versions must still match: the fast path changes nothing."""
+    assert fold(text) == _fold_by_the_definition(text)
+
+
 def test_search_ignores_diacritics_on_this_backend(org):
     assert list(Unit.objects.search("nam son bac phong")) == []
     assert list(Unit.objects.search("bien phong bac")) == [org.post1]
@@ -68,6 +85,27 @@ def test_every_change_is_audited_with_user_request_and_values(org):
     assert entries[1].changes == {"position": ["", "Lái xe"]}
     assert entries[2].changes["position"] == ["Lái xe", None]
     assert all(e.scope_unit_id == org.team1.pk for e in entries)
+
+
+def test_bulk_writes_are_audited_like_saves(org):
+    """record_bulk writes the same entry a save would: who, from where, which values; an update
+    records only what changed since the rows were loaded, old and new."""
+    with acting(user=org.officer1, source="command", request_id="bulk0001"):
+        people = Person.objects.bulk_create([Person(full_name="Hoàng Văn Bình", unit=org.team1, position="Lái xe",
+                                                    category="officer")])
+        assert record_bulk(people) == 1
+        entry = AuditEntry.objects.get(object_id=str(people[0].pk), content_type__model="person")
+        assert (entry.user, entry.username, entry.source, entry.request_id, entry.action) == (
+            org.officer1, "don1", "command", "bulk0001", "create")
+        assert entry.scope_unit_id == org.team1.pk and entry.object_repr == str(people[0])
+        assert entry.changes["full_name"] == [None, "Hoàng Văn Bình"] and "hoang van binh" in entry.search_text
+        loaded = list(Person.objects.filter(pk__in=[people[0].pk, org.person1.pk]).order_by("pk"))
+        loaded[-1].position = "Thủ kho"
+        Person.objects.bulk_update(loaded, ["position"])
+        assert record_bulk(loaded, AuditAction.UPDATE) == 1  # the unchanged row is not recorded
+        assert record_bulk(loaded, AuditAction.UPDATE) == 0  # recorded changes are not recorded twice
+    entry = AuditEntry.objects.filter(object_id=str(loaded[-1].pk), content_type__model="person").latest("id")
+    assert entry.action == "update" and entry.changes == {"position": ["Lái xe", "Thủ kho"]}
 
 
 def test_audit_log_cannot_be_changed_or_deleted(org):
