@@ -30,6 +30,13 @@ def _require(user, perm: str, unit_id) -> None:
         raise PermissionDenied(_("Your role does not allow this action here."))
 
 
+def _locked_items(lines) -> dict:
+    """The items of a document's lines, locked until the end of the transaction, by id."""
+    ids = [line.item_id for line in lines]
+    return {item.pk: item for item in Item.objects.select_for_update(of=("self",)).select_related("type", "unit")
+            .filter(pk__in=ids)}
+
+
 def _not_in_future(day, field: str = "date") -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -84,8 +91,7 @@ def approve_grade_change(*, grade_change: GradeChange, user, version: int | None
         lines = list(record.lines.select_related("item__type"))
         if not lines:
             raise ValidationError(_("A record without items cannot be approved."))
-        items = {item.pk: item for item in Item.objects.select_for_update(of=("self",)).select_related("type").filter(
-            pk__in=[line.item_id for line in lines])}
+        items = _locked_items(lines)
         stale = [str(items[line.item_id]) for line in lines if items[line.item_id].grade != line.grade_before]
         if stale:
             raise ValidationError(_("These items changed grade after the record was drafted: %(list)s. "
@@ -202,8 +208,7 @@ def complete_transfer(*, transfer: Transfer, user, version: int | None = None, o
         if on < order.date:
             raise ValidationError(_("The handover cannot be dated before the order."))
         lines = list(order.lines.all())
-        items = {item.pk: item for item in Item.objects.select_for_update(of=("self",)).select_related("type", "unit")
-                 .filter(pk__in=[line.item_id for line in lines])}
+        items = _locked_items(lines)
         errors = []
         for line in lines:
             item = items[line.item_id]
@@ -366,8 +371,7 @@ def complete_strike_off(*, strike_off: StrikeOff, user, version: int | None = No
         if on < plan.date:
             raise ValidationError(_("The strike-off cannot be dated before the plan."))
         lines = list(plan.lines.all())
-        items = {item.pk: item for item in Item.objects.select_for_update(of=("self",)).select_related("type", "unit")
-                 .filter(pk__in=[line.item_id for line in lines])}
+        items = _locked_items(lines)
         stale = [str(items[line.item_id]) for line in lines
                  if items[line.item_id].usage_state == UsageState.STRUCK_OFF
                  or not items[line.item_id].unit.path.startswith(plan.unit.path)
