@@ -7,17 +7,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .bulk import bulk_insert
 from .context import current
 from .models import AuditAction, AuditedModel, AuditEntry
 from .text import fold
 
 
-def _entry(instance, action: str, changes: dict, scope_unit_id=None) -> AuditEntry:
+def _author():
+    """(context, user or None, name written in the log) of the change being made."""
     ctx = current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+    return ctx, user, user.get_username() if user else ctx.source
+
+
+def _entry(instance, action: str, changes: dict, scope_unit_id=None, author=None) -> AuditEntry:
+    ctx, user, name = author or _author()
     return AuditEntry(
         user=user,
-        username=user.get_username() if user else ctx.source,
+        username=name,
         request_id=ctx.request_id,
         source=ctx.source,
         address=ctx.address,
@@ -27,7 +34,7 @@ def _entry(instance, action: str, changes: dict, scope_unit_id=None) -> AuditEnt
         object_repr=str(instance)[:255],
         scope_unit_id=instance.audit_scope_unit_id() if isinstance(instance, AuditedModel) else scope_unit_id,
         changes=changes,
-        search_text=fold(f"{instance} {user.get_username() if user else ctx.source}"),
+        search_text=fold(f"{instance} {name}"),
     )
 
 
@@ -45,11 +52,12 @@ def _audit_save(sender, instance, created, raw=False, **kwargs):
         changes = {name: [None, value] for name, value in new.items() if value not in (None, "") and name != "id"}
         action = AuditAction.CREATE
     else:
-        changes = diff(getattr(instance, "_audit_snapshot", None), new)
+        changes = diff(instance.audit_snapshot(), new)
         action = AuditAction.UPDATE
         if not changes:
             return
     _entry(instance, action, changes).save()
+    instance.__dict__.pop("_audit_loaded", None)
     instance._audit_snapshot = new
 
 
@@ -57,23 +65,25 @@ def _audit_save(sender, instance, created, raw=False, **kwargs):
 def _audit_delete(sender, instance, **kwargs):
     if not isinstance(instance, AuditedModel):
         return
-    old = getattr(instance, "_audit_snapshot", None) or instance.audit_values()
+    old = instance.audit_snapshot() or instance.audit_values()
     changes = {name: [value, None] for name, value in old.items() if value not in (None, "")}
     _entry(instance, AuditAction.DELETE, changes).save()
 
 
 def record_bulk(instances, action: str = AuditAction.CREATE, batch_size: int = 2000) -> None:
-    """Audit rows written with bulk_create/update, in batches, in the caller's transaction."""
+    """Audit rows written with bulk_create/update, in batches, in the caller's transaction; one
+    author (and so one request id) for the whole write."""
+    author = _author()
     entries = []
     for instance in instances:
         values = instance.audit_values()
         changes = {name: [None, value] for name, value in values.items() if value not in (None, "")}
-        entries.append(_entry(instance, action, changes))
+        entries.append(_entry(instance, action, changes, author=author))
         if len(entries) >= batch_size:
-            AuditEntry.objects.bulk_create(entries)
+            bulk_insert(entries)
             entries = []
     if entries:
-        AuditEntry.objects.bulk_create(entries)
+        bulk_insert(entries)
 
 
 def record(obj, action: str, changes: dict) -> AuditEntry:

@@ -11,6 +11,8 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     folded = str(text)
+    if folded.isascii():  # no diacritics to strip: most serial numbers and codes, and much faster
+        return " ".join(folded.casefold().split())
     for _ in range(2):  # twice: case folding can yield letters that decompose, and back
         decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

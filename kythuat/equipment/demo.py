@@ -2,12 +2,14 @@
 
 Lines are made per unit from a holding plan (what a border post, a station, a squadron … holds),
 scaled to the number of lines asked for, seeded by unit so the result is the same for a seed.
-Written in bulk (with the audit log in bulk too), so a million lines take minutes, not hours.
+Written in bulk (``core.bulk.bulk_insert``, with the audit log in bulk too), so a million lines take
+minutes, not hours (docs/performance.md).
 """
 
 import random
 
 from kythuat.core.audit import record_bulk
+from kythuat.core.bulk import bulk_insert
 from kythuat.core.text import fold
 from kythuat.org.models import Unit, UnitKind
 
@@ -50,15 +52,16 @@ def _pick(rng, weighted):
 
 def _plan(units) -> list[tuple[Unit, str, int]]:
     plan = []
+    with_boats = set(Unit.objects.filter(name="Tổ Tàu thuyền").values_list("parent_id", flat=True))
     for unit in units:
         holdings = list(HOLDINGS.get(unit.kind, []))
-        if unit.kind == UnitKind.BORDER_POST and unit.children.filter(name="Tổ Tàu thuyền").exists():
+        if unit.kind == UnitKind.BORDER_POST and unit.pk in with_boats:
             holdings += COASTAL
         plan += [(unit, code, lines) for code, lines in holdings]
     return plan
 
 
-def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None) -> Item:
+def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None, type_text: str) -> Item:
     grade = _pick(rng, GRADES)
     usage = UsageState.AWAITING_DISPOSAL if grade == 5 and rng.random() < 0.7 else _pick(rng, USAGE)
     if grade >= 3 and rng.random() < 0.3:
@@ -85,7 +88,7 @@ def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None) -
         engine_hours=round(rng.uniform(80, 600) * age, 1) if kind.has_engine_hours else None,
         rounds=rng.randint(50, 400) * age if kind.has_rounds else None,
     )
-    item.search_text = fold(f"{serial} {kind.code} {kind.name}")
+    item.search_text = f"{fold(serial)} {type_text}"  # as Item.build_search_text, the type's part folded once
     return item
 
 
@@ -98,6 +101,7 @@ def build_items(*, seed: int = 2026, lines: int = 20000, batch: int = 5000) -> i
     plan = _plan(units)
     types = {t.code: t for t in EquipmentType.objects.prefetch_related("kit")}
     first_parts = {code: next((part.name for part in t.kit.all()), None) for code, t in types.items()}
+    type_texts = {code: fold(f"{t.code} {t.name}") for code, t in types.items()}
     rng = random.Random(f"{seed}:items:{existing}")
     pending, made = [], existing
     number = existing  # serials DM-<type>-<n>: n continues after the lines already made
@@ -113,15 +117,16 @@ def build_items(*, seed: int = 2026, lines: int = 20000, batch: int = 5000) -> i
                 if made >= lines:
                     break
                 number += 1
-                pending.append(_item(rng, unit, kind, f"DM-{kind.code}-{number:07d}", first_parts[code]))
+                pending.append(_item(rng, unit, kind, f"DM-{kind.code}-{number:07d}", first_parts[code],
+                                     type_texts[code]))
                 made += 1
                 if len(pending) >= batch:
-                    record_bulk(Item.objects.bulk_create(pending))
+                    record_bulk(bulk_insert(pending))
                     pending = []
             if made >= lines:
                 break
     if pending:
-        record_bulk(Item.objects.bulk_create(pending))
+        record_bulk(bulk_insert(pending))
     return made
 
 
