@@ -1,4 +1,5 @@
-"""What makes large registers fast: ``bulk_insert`` writes what ``bulk_create`` writes, audited."""
+"""What makes large registers fast: ``bulk_insert`` writes what ``bulk_create`` writes, audited; quick
+drop-downs write the HTML Django writes."""
 
 import decimal
 
@@ -50,4 +51,21 @@ def test_bulk_writes_are_audited_with_one_request_id(org):
     assert set(entries.values_list("scope_unit_id", flat=True)) == {org.team2.pk}
     entry = entries.get(object_id=str(items[1].pk))
     assert entry.changes["serial"] == [None, "A-001"] and entry.changes["km"] == [None, "1234.5"]
+
+
+def test_quick_drop_downs_write_the_same_html_as_django(org):
+    from django import forms
+    from django.test import SimpleTestCase
+
+    from kythuat.core.forms import QuickSelect, QuickSelectMultiple, UnitChoiceField
+    from kythuat.org.models import Unit
+
+    field = UnitChoiceField(queryset=Unit.objects.all())
+    grouped = [("Quân khí", [("1", "Súng <AK>"), ("2", "Đạn")]), ("3", "Khác & xe")]
+    check = SimpleTestCase()
+    for plain, quick, value, choices in (
+            (forms.Select, QuickSelect, org.post1.pk, field.choices),
+            (forms.SelectMultiple, QuickSelectMultiple, ["2", "3"], grouped)):
+        expected = plain(attrs={"id": "x"}, choices=choices).render("unit", value)
+        check.assertHTMLEqual(quick(attrs={"id": "x"}, choices=choices).render("unit", value), expected)
 
