@@ -16,12 +16,18 @@ from .models import AuditAction, AuditedModel, AuditEntry
 from .text import fold
 
 
-def _entry(instance, action: str, changes: dict, scope_unit_id=None) -> AuditEntry:
+def _author():
+    """(context, user or None, name written in the log) of the change being made."""
     ctx = current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+    return ctx, user, user.get_username() if user else ctx.source
+
+
+def _entry(instance, action: str, changes: dict, scope_unit_id=None, author=None) -> AuditEntry:
+    ctx, user, name = author or _author()
     return AuditEntry(
         user=user,
-        username=user.get_username() if user else ctx.source,
+        username=name,
         request_id=ctx.request_id,
         source=ctx.source,
         address=ctx.address,
@@ -31,7 +37,7 @@ def _entry(instance, action: str, changes: dict, scope_unit_id=None) -> AuditEnt
         object_repr=str(instance)[:255],
         scope_unit_id=instance.audit_scope_unit_id() if isinstance(instance, AuditedModel) else scope_unit_id,
         changes=changes,
-        search_text=fold(f"{instance} {user.get_username() if user else ctx.source}"),
+        search_text=fold(f"{instance} {name}"),
     )
 
 
@@ -49,11 +55,12 @@ def _audit_save(sender, instance, created, raw=False, **kwargs):
         changes = {name: [None, value] for name, value in new.items() if value not in (None, "") and name != "id"}
         action = AuditAction.CREATE
     else:
-        changes = diff(getattr(instance, "_audit_snapshot", None), new)
+        changes = diff(instance.audit_snapshot(), new)
         action = AuditAction.UPDATE
         if not changes:
             return
     _entry(instance, action, changes).save()
+    instance.__dict__.pop("_audit_loaded", None)
     instance._audit_snapshot = new
 
 
@@ -61,7 +68,7 @@ def _audit_save(sender, instance, created, raw=False, **kwargs):
 def _audit_delete(sender, instance, **kwargs):
     if not isinstance(instance, AuditedModel):
         return
-    old = getattr(instance, "_audit_snapshot", None) or instance.audit_values()
+    old = instance.audit_snapshot() or instance.audit_values()
     changes = {name: [value, None] for name, value in old.items() if value not in (None, "")}
     _entry(instance, AuditAction.DELETE, changes).save()
 
@@ -79,7 +86,7 @@ def record_bulk(instances, action: str = AuditAction.CREATE, batch_size: int = 2
     for instance in instances:
         values = instance.audit_values()
         if action == AuditAction.UPDATE:
-            changes = diff(getattr(instance, "_audit_snapshot", None), values)
+            changes = diff(instance.audit_snapshot(), values)
             if not changes:
                 continue
             instance._audit_snapshot = values
@@ -147,21 +154,3 @@ def record(obj, action: str, changes: dict) -> AuditEntry:
     entry = _entry(obj, action, changes)
     entry.save()
     return entry
-
-
-def record_bulk_updates(instances, batch_size: int = 2000) -> None:
-    """Audit rows changed with bulk_update: for each, the fields that differ from the values it was
-    read with (``_audit_snapshot``), in batches, in the caller's transaction."""
-    entries = []
-    for instance in instances:
-        new = instance.audit_values()
-        changes = diff(getattr(instance, "_audit_snapshot", None), new)
-        if not changes:
-            continue
-        entries.append(_entry(instance, AuditAction.UPDATE, changes))
-        instance._audit_snapshot = new
-        if len(entries) >= batch_size:
-            AuditEntry.objects.bulk_create(entries)
-            entries = []
-    if entries:
-        AuditEntry.objects.bulk_create(entries)

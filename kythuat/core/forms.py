@@ -1,9 +1,60 @@
 """Base form of every domain model: scoped choices and the version for optimistic locking."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import scope_for
+
+
+class QuickOptionsMixin:
+    """Writes a drop-down's options in Python rather than through one template each: the HTML of
+    Django's widget (the same options selected), but a list of a thousand units takes a few
+    milliseconds instead of a hundred."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        values = {str(v) for v in self.format_value(value)}
+        has_selected = False
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for group_value, group_label in self.choices:
+            grouped = isinstance(group_label, list | tuple)
+            if grouped:
+                parts.append(format_html('<optgroup label="{}">', group_value))
+            top_value = "" if group_value is None else group_value
+            for option_value, label in group_label if grouped else [(top_value, group_label)]:
+                option_value = str(option_value)
+                selected = (not has_selected or self.allow_multiple_selected) and option_value in values
+                has_selected |= selected
+                parts.append(f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
+                             f"{conditional_escape(label)}</option>")
+            if grouped:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
+class QuickSelect(QuickOptionsMixin, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(QuickOptionsMixin, forms.SelectMultiple):
+    pass
+
+
+QUICK_WIDGETS = {forms.Select: QuickSelect, forms.SelectMultiple: QuickSelectMultiple}
+
+
+def quick_selects(form) -> None:
+    """Give the form's plain drop-downs the quick rendering (the widgets keep their choices and state)."""
+    for field in form.fields.values():
+        quick = QUICK_WIDGETS.get(type(field.widget))
+        if quick is not None:
+            field.widget.__class__ = quick
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -36,6 +87,7 @@ class DomainModelForm(forms.ModelForm):
             field.queryset = queryset.visible_to(user, perm)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        quick_selects(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.DateInput):
                 field.widget.format = "%d/%m/%Y"

@@ -808,7 +808,7 @@ class Importer:
                 summary.updated += 1
                 updated.append(row)
                 if len(samples[UPDATE]) < SAMPLE_SIZE:
-                    before = getattr(row.obj, "_audit_snapshot", {})
+                    before = row.obj.audit_snapshot() or {}
                     samples[UPDATE].append({"row": row.number, "text": self.describe(row.obj), "changes": [
                         [sheet.header_of(name), self._display_before(row.obj, name, before),
                          self.display(row.obj, name)] for name in row.changed]})

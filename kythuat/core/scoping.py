@@ -21,6 +21,7 @@ class Scope:
         self.user = user
         self._memberships: list[tuple[str, int, str]] | None = None
         self._ids: dict[str, frozenset[int] | None] = {}
+        self._roots: set[str] | None = None
 
     @property
     def is_everything(self) -> bool:
@@ -65,7 +66,9 @@ class Scope:
         if not prefixes:
             return frozenset()
         Unit = apps.get_model(UNIT_MODEL)
-        roots = set(Unit.objects.filter(parent__isnull=True).values_list("path", flat=True))
+        if self._roots is None:  # once per request, whatever the permissions asked
+            self._roots = set(Unit.objects.filter(parent__isnull=True).values_list("path", flat=True))
+        roots = self._roots
         if roots and roots <= prefixes:
             return None
         condition = Q()

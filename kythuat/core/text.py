@@ -14,6 +14,8 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     folded = str(text)
+    if folded.isascii():  # no diacritics to strip: most serial numbers and codes, and much faster
+        return " ".join(folded.casefold().split())
     for _ in range(2):  # twice: case folding can yield letters that decompose, and back
         decomposed = unicodedata.normalize("NFD", folded.casefold().translate(_EXTRA))
         stripped = _LATIN_MARKS.sub("", decomposed)

@@ -70,6 +70,15 @@ class ScopedView(View):
         return context
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, when the page has counted them in another query."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # takes the place of the cached property that would run COUNT(*)
+
+
 class ObjectListView(ScopedView):
     """A sortable, filterable, searchable, paginated list with export of the filtered rows to .xlsx."""
 
@@ -85,7 +94,8 @@ class ObjectListView(ScopedView):
         queryset = self.get_queryset()
         filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
         rows = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        table = self.table(rows, request=request, **self.get_table_kwargs())
+        # Not table(request=…): django-tables2 would then paginate it once more, with a COUNT of its own.
+        table = self.table(rows, **self.get_table_kwargs())
         if request.GET.get("export") == "xlsx":
             RequestConfig(request, paginate=False).configure(table)
             ordered = table.data.data
@@ -93,7 +103,10 @@ class ObjectListView(ScopedView):
             return xlsx_response(table_xlsx(table, ordered.iterator(chunk_size=2000), title=title), name=title)
         if request.GET.get("export") in self.extra_exports:
             return self.export_rows(request.GET["export"], rows)
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        extra = self.extra_context(rows)
+        paginate = {"per_page": self.per_page, "paginator_class": CountedPaginator,
+                    "count": extra.pop("row_count", None)}
+        RequestConfig(request, paginate=paginate).configure(table)
         query = request.GET.copy()
         query.pop("page", None)
         export_query = query.copy()
@@ -106,7 +119,7 @@ class ObjectListView(ScopedView):
             export_query=export_query.urlencode(),
             extra_exports=[(self._with_export(query, key), label) for key, label in self.extra_exports.items()],
         )
-        context.update(self.extra_context(rows))
+        context.update(extra)
         template = "core/partials/list_results.html" if request.htmx else self.template_name
         return render(request, template, context)
 
@@ -123,7 +136,9 @@ class ObjectListView(ScopedView):
         raise Http404
 
     def extra_context(self, rows) -> dict:
-        """More context computed from the filtered rows (e.g. totals), in as few queries as possible."""
+        """More context computed from the filtered rows (e.g. totals), in as few queries as possible.
+        A ``row_count`` in it is the number of rows, counted with the totals: the paginator then does
+        not count them again."""
         return {}
 
 

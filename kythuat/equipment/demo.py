@@ -2,7 +2,8 @@
 
 Lines are made per unit from a holding plan (what a border post, a station, a squadron … holds),
 scaled to the number of lines asked for, seeded by unit so the result is the same for a seed.
-Written in bulk (with the audit log in bulk too), so a million lines take minutes, not hours.
+Written in bulk (``core.bulk.bulk_insert``, with the audit log in bulk too), so a million lines take
+minutes, not hours (docs/performance.md).
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from kythuat.core.audit import record_bulk, record_bulk_updates
+from kythuat.core.audit import AuditAction, record_bulk
 from kythuat.core.text import fold
 from kythuat.org.models import Unit, UnitKind
 
@@ -76,9 +77,10 @@ def _pick(rng, weighted):
 
 def _plan(units) -> list[tuple[Unit, str, int]]:
     plan = []
+    with_boats = set(Unit.objects.filter(name="Tổ Tàu thuyền").values_list("parent_id", flat=True))
     for unit in units:
         holdings = list(HOLDINGS.get(unit.kind, []))
-        if unit.kind == UnitKind.BORDER_POST and unit.children.filter(name="Tổ Tàu thuyền").exists():
+        if unit.kind == UnitKind.BORDER_POST and unit.pk in with_boats:
             holdings += COASTAL
         plan += [(unit, code, lines) for code, lines in holdings]
     return plan
@@ -87,7 +89,7 @@ def _plan(units) -> list[tuple[Unit, str, int]]:
 HISTORY_START = 2011  # fifteen years of history up to this year
 
 
-def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None) -> Item:
+def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None, type_text: str) -> Item:
     """A line as it stands today; ``_history_plan`` then decides how it got there."""
     grade = _pick(rng, GRADES)
     usage = UsageState.AWAITING_DISPOSAL if grade == 5 and rng.random() < 0.7 else _pick(rng, USAGE)
@@ -115,7 +117,7 @@ def _item(rng, unit, kind: EquipmentType, serial: str, first_part: str | None) -
         engine_hours=round(rng.uniform(80, 600) * age, 1) if kind.has_engine_hours else None,
         rounds=rng.randint(50, 400) * age if kind.has_rounds else None,
     )
-    item.search_text = fold(f"{serial} {kind.code} {kind.name}")
+    item.search_text = f"{fold(serial)} {type_text}"  # as Item.build_search_text, the type's part folded once
     return item
 
 
@@ -160,6 +162,7 @@ def build_items(*, seed: int = 2026, lines: int = 20000, batch: int = 5000) -> i
     plan = _plan(units)
     types = {t.code: t for t in EquipmentType.objects.prefetch_related("kit")}
     first_parts = {code: next((part.name for part in t.kit.all()), None) for code, t in types.items()}
+    type_texts = {code: fold(f"{t.code} {t.name}") for code, t in types.items()}
     rng = random.Random(f"{seed}:items:{existing}")
     today = timezone.localdate()
     pending, made, events = [], existing, []
@@ -186,7 +189,7 @@ def build_items(*, seed: int = 2026, lines: int = 20000, batch: int = 5000) -> i
                 if made >= lines:
                     break
                 number += 1
-                item = _item(rng, unit, kind, f"DM-{kind.code}-{number:07d}", first_parts[code])
+                item = _item(rng, unit, kind, f"DM-{kind.code}-{number:07d}", first_parts[code], type_texts[code])
                 pending.append((item, _history_plan(rng, item, posts, today)))
                 made += 1
                 if len(pending) >= batch:
@@ -276,7 +279,7 @@ def _replay(events: list, types: dict) -> None:
             record_bulk(lines)
             fields = {"grade": ["grade", "condition"], "transfer": ["unit"], "strike": ["usage_state"]}[kind]
             Item.objects.bulk_update(changed, fields, batch_size=1000)
-            record_bulk_updates(changed)
+            record_bulk(changed, AuditAction.UPDATE)
 
 
 def run(options: dict) -> list[str]:

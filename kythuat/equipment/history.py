@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kythuat.core.bulk import bulk_insert
+
 # Sent with ``since`` (a date) whenever the register's state from that date on has changed; readiness
 # drops its snapshots of later days (equipment knows nothing of readiness: DESIGN.md §2, apps).
 register_changed = Signal()
@@ -66,7 +68,7 @@ def record(items: Iterable, *, created: bool) -> None:
     if created:
         context_day = _effective.get()
         periods = [_period(item, context_day or item.registered_on) for item in items]
-        ItemHistory.objects.bulk_create(periods, batch_size=2000)
+        bulk_insert(periods)
         register_changed.send(sender=ItemHistory, since=min(period.valid_from for period in periods))
         return
     day = effective_date()
@@ -81,7 +83,7 @@ def record(items: Iterable, *, created: bool) -> None:
                   "dated %(day)s cannot go before it.") % {"late": date_format(late, "SHORT_DATE_FORMAT"),
                                                           "day": date_format(day, "SHORT_DATE_FORMAT")})
         ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True).update(valid_to=day)
-    ItemHistory.objects.bulk_create([_period(item, day) for item in items], batch_size=2000)
+    bulk_insert([_period(item, day) for item in items])
     register_changed.send(sender=ItemHistory, since=day)
 
 

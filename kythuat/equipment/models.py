@@ -121,7 +121,11 @@ class EquipmentType(DomainModel):
         verbose_name = _("equipment type")
         verbose_name_plural = _("equipment types")
         ordering = ["branch__sort_order", "group", "name"]
-        indexes = [models.Index(fields=["branch", "group", "name"], name="type_branch_idx")]
+        indexes = [
+            models.Index(fields=["branch", "group", "name"], name="type_branch_idx"),
+            # The register sorted by type reads the types in this order, then each type's items.
+            models.Index(fields=["name", "code"], name="type_name_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -154,10 +158,15 @@ METERS = ("km", "engine_hours", "rounds")
 class ItemQuerySet(ScopedQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk registration opens each line's history too (imports, demo data)."""
+        from kythuat.core.bulk import bulk_insert
+
         from . import history
 
         with transaction.atomic(using=self.db):
-            made = super().bulk_create(objs, *args, **kwargs)
+            if args or kwargs:  # conflict handling and the like: Django's own
+                made = super().bulk_create(objs, *args, **kwargs)
+            else:
+                made = bulk_insert(list(objs), using=self.db)
             history.record(made, created=True)
         return made
 
@@ -227,11 +236,17 @@ class Item(DomainModel):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("register of equipment")
-        ordering = ["type__name", "serial", "id"]
+        # The type's code breaks ties between types of one name, so that the database can walk
+        # type_name_idx type by type instead of sorting the whole register.
+        ordering = ["type__name", "type__code", "serial", "id"]
         indexes = [
-            models.Index(fields=["unit", "grade"], name="item_unit_grade_idx"),
+            # Holds every column the count and the totals by grade of a unit subtree read (filtered by
+            # type too), so those are answered from the index without reading the table's rows.
+            models.Index(fields=["unit", "grade", "type", "usage_state", "quantity"], name="item_unit_totals_idx"),
             models.Index(fields=["type", "grade"], name="item_type_grade_idx"),
             models.Index(fields=["usage_state"], name="item_usage_idx"),
+            # The same for a whole province.
+            models.Index(fields=["grade", "usage_state", "quantity"], name="item_grade_totals_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["type", "serial"], condition=~Q(serial=""),
@@ -264,7 +279,7 @@ class Item(DomainModel):
         a new period of the item's history, dated by the document that made it (``history.effective_on``)."""
         from . import history
 
-        before = getattr(self, "_audit_snapshot", None)
+        before = self.audit_snapshot()
         adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)

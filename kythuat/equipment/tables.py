@@ -42,7 +42,10 @@ class ItemTable(BaseTable):
     pick = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "items", "form": "bulk-form"},
                                                        "th__input": {"aria-label": _("Tick all")}},
                                  exclude_from_export=True)
-    type = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("type__name",))
+    # As Item.Meta.ordering: the code, the number and the id break ties, so that pages follow each other
+    # without repeating a row, in the order of the indexes.
+    type = tables.Column(linkify=lambda record: record.get_absolute_url(),
+                         order_by=("type__name", "type__code", "serial", "id"))
     serial = tables.Column(linkify=lambda record: record.get_absolute_url())
     branch = tables.Column(accessor="type__branch__code", verbose_name=_("Branch"), order_by=("type__branch__code",))
     unit = tables.Column(linkify=True, order_by=("unit__name",))
@@ -53,7 +56,7 @@ class ItemTable(BaseTable):
         model = Item
         fields = ("pick", "type", "serial", "branch", "unit", "quantity", "uom", "grade", "condition", "usage_state",
                   "location_class", "completeness", "year_in_service")
-        order_by = ("type", "serial")
+        order_by = ("type",)
 
 
 class GradeChangeTable(BaseTable):

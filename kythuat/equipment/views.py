@@ -41,10 +41,16 @@ from .models import (
 )
 
 
-def totals_by_grade(items) -> list[tuple[str, int, int]]:
-    """(label, grade, quantity) for grades 1–5 of ``items``: one GROUP BY query."""
-    counts = dict(items.order_by().values_list("grade").annotate(n=Sum("quantity")))
-    return [(grade.label, grade.value, counts.get(grade.value, 0) or 0) for grade in Grade]
+def grade_figures(items) -> dict[int, tuple[int, int]]:
+    """{grade: (lines, quantity)} of ``items``: one GROUP BY query."""
+    rows = items.order_by().values_list("grade").annotate(lines=Count("*"), quantity=Sum("quantity"))
+    return {grade: (lines, quantity or 0) for grade, lines, quantity in rows}
+
+
+def totals_by_grade(items, figures: dict | None = None) -> list[tuple[str, int, int]]:
+    """(label, grade, quantity) for grades 1–5 of ``items`` (or of their ``grade_figures``)."""
+    figures = grade_figures(items) if figures is None else figures
+    return [(grade.label, grade.value, figures.get(grade.value, (0, 0))[1]) for grade in Grade]
 
 
 class BranchListView(ObjectListView):
@@ -106,13 +112,15 @@ class ItemListView(ObjectListView):
         return register_book_response(ordered.iterator(chunk_size=2000), title_unit=str(title))
 
     def extra_context(self, rows):
-        totals = totals_by_grade(rows)
+        figures = grade_figures(rows)  # the totals and the number of lines in one query
+        totals = totals_by_grade(rows, figures)
         can_keep = scope_for(self.request.user).has_perm(Perm.MANAGE_REGISTER)
         actions = [(reverse("equipment:gradechange_add"), _("Draft a grade change for the ticked items")),
                    (reverse("equipment:transfer_add"), _("Draft a transfer of the ticked items")),
                    (reverse("equipment:strikeoff_add"), _("Plan the strike-off of the ticked items"))]
         labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
+                "row_count": sum(lines for lines, _q in figures.values()),
                 "bulk_actions": (actions if can_keep else []) + labels,
                 "import_url": reverse("equipment:item_import") if can_keep else None}
 

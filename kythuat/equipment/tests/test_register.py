@@ -186,3 +186,40 @@ def test_register_book_export_groups_by_branch_and_type_with_totals(org):
     other = client.get(reverse("equipment:item_list"), {"unit": org.post2.pk, "export": "book"})
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(other.content)).get_sheet_by_index(0).to_python()
     assert org.post2.name.upper() not in str(sheet)
+
+
+def test_register_page_queries_do_not_grow_with_rows_and_count_with_the_totals(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kind = EquipmentTypeFactory()
+    ItemFactory(type=kind, unit=org.team1, grade=3)
+    client = login(org.officer1)
+    url = reverse("equipment:item_list")
+    filters = {"unit": org.post1.pk, "branch": kind.branch_id, "grade": ["2", "3"], "sort": "type"}
+    client.get(url, filters)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, filters)
+    for n in range(60):
+        ItemFactory(type=kind, unit=org.team1, grade=2 + n % 2)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, filters)
+    assert len(many) == len(few)  # no query per row
+    sql = " ".join(query["sql"] for query in many).upper()
+    assert "COUNT(*)" in sql and "SELECT COUNT(*)" not in sql  # counted with the totals by grade
+    assert "DISTINCT" not in sql  # filters over to-one relations cannot repeat rows
+    table = response.context["table"]
+    assert table.paginator.count == 61 and len(table.page.object_list) == 50
+    assert response.context["total"] == 61
+
+
+def test_register_sorted_by_type_pages_without_repeating_a_row(org):
+    first, second = EquipmentTypeFactory(name="Súng A"), EquipmentTypeFactory(name="Súng A")
+    for n in range(60):
+        ItemFactory(type=first if n % 2 else second, unit=org.team1, serial=f"{n % 7:03d}-{n}")
+    client = login(org.head)
+    seen = []
+    for page in (1, 2):
+        response = client.get(reverse("equipment:item_list"), {"sort": "type", "page": page})
+        seen += [row.record.pk for row in response.context["table"].page.object_list]
+    assert len(seen) == len(set(seen)) == 60
