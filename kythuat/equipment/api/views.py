@@ -34,7 +34,9 @@ class EquipmentTypeViewSet(ScopedModelViewSet):
 
 
 class ItemViewSet(ScopedModelViewSet):
-    queryset = Item.objects.select_related("type", "unit")
+    # Not the unit: the answer gives its id only, and a join with the units makes the database read
+    # every line of a post before sorting (bench/api_load.py).
+    queryset = Item.objects.select_related("type")
     serializer_class = serializers.ItemSerializer
     filterset_class = filtersets.ItemFilterSet
     ordering_fields = ["serial", "type__name", "unit__name", "grade", "year_in_service", "quantity"]
