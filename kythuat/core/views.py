@@ -96,6 +96,8 @@ class ObjectListView(ScopedView):
         rows = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
         # Not table(request=…): django-tables2 would then paginate it once more, with a COUNT of its own.
         table = self.table(rows, **self.get_table_kwargs())
+        # The page size is ours (50): django-tables2 would otherwise take any ?per_page= a URL names.
+        table.per_page_field = "_"
         if request.GET.get("export") == "xlsx":
             RequestConfig(request, paginate=False).configure(table)
             ordered = table.data.data

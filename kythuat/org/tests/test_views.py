@@ -195,3 +195,13 @@ def test_role_removed_and_given_is_audited(org):
     assert Membership.objects.filter(user=org.officer1, unit=org.post2, role=Role.VIEWER).exists()
     actions = set(AuditEntry.objects.filter(content_type__model="membership").values_list("action", flat=True))
     assert {"create", "delete"} <= actions
+
+
+def test_list_page_size_is_not_set_by_the_url(org):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(org.head)
+    response = client.get(reverse("org:unit_list"), {"per_page": 100000})
+    assert response.status_code == 200 and response.context["table"].paginator.per_page == 50
