@@ -30,6 +30,15 @@ def _require(user, perm: str, unit_id) -> None:
         raise PermissionDenied(_("Your role does not allow this action here."))
 
 
+def _locked(document, version: int | None = None):
+    """The document read again and locked until the end of the transaction; a stale version is refused."""
+    fresh = type(document).objects.select_for_update(of=("self",)).select_related("unit" if hasattr(
+        document, "unit_id") else "from_unit").get(pk=document.pk)
+    if version is not None and version != fresh.version:
+        raise StaleObjectError(fresh)
+    return fresh
+
+
 def _locked_items(lines) -> dict:
     """The items of a document's lines, locked until the end of the transaction, by id."""
     ids = [line.item_id for line in lines]
@@ -83,9 +92,7 @@ def approve_grade_change(*, grade_change: GradeChange, user, version: int | None
     was drafted on (otherwise someone graded it meanwhile and the record must be redone)."""
     _require(user, Perm.APPROVE, grade_change.unit_id)
     with transaction.atomic(), acting_as(user):
-        record = GradeChange.objects.select_for_update().get(pk=grade_change.pk)
-        if version is not None and version != record.version:
-            raise StaleObjectError(record)
+        record = _locked(grade_change, version)
         if record.status != DocumentStatus.DRAFT:
             raise ValidationError(_("Only a draft record can be approved."))
         lines = list(record.lines.select_related("item__type"))
@@ -111,7 +118,7 @@ def approve_grade_change(*, grade_change: GradeChange, user, version: int | None
 def cancel_grade_change(*, grade_change: GradeChange, user) -> GradeChange:
     _require(user, Perm.MANAGE_REGISTER, grade_change.unit_id)
     with transaction.atomic(), acting_as(user):
-        record = GradeChange.objects.select_for_update().get(pk=grade_change.pk)
+        record = _locked(grade_change)
         if record.status != DocumentStatus.DRAFT:
             raise ValidationError(_("Only a draft record can be cancelled."))
         record.status = DocumentStatus.CANCELLED
@@ -163,17 +170,10 @@ def draft_transfer(*, user, from_unit, to_unit, number: str, date, reason: str =
     return order
 
 
-def _locked_order(transfer, version=None) -> Transfer:
-    order = Transfer.objects.select_for_update().get(pk=transfer.pk)
-    if version is not None and version != order.version:
-        raise StaleObjectError(order)
-    return order
-
-
 def approve_transfer(*, transfer: Transfer, user, version: int | None = None) -> Transfer:
     _require(user, Perm.APPROVE, transfer.from_unit_id)
     with transaction.atomic(), acting_as(user):
-        order = _locked_order(transfer, version)
+        order = _locked(transfer, version)
         if order.status != TransferStatus.DRAFT:
             raise ValidationError(_("Only a draft order can be approved."))
         order.status, order.approved_by, order.approved_at = TransferStatus.APPROVED, user, timezone.now()
@@ -202,7 +202,7 @@ def complete_transfer(*, transfer: Transfer, user, version: int | None = None, o
     on = on or timezone.localdate()
     _not_in_future(on)
     with transaction.atomic(), acting_as(user), history.effective_on(on):
-        order = _locked_order(transfer, version)
+        order = _locked(transfer, version)
         if order.status != TransferStatus.APPROVED:
             raise ValidationError(_("Only an approved order can be handed over."))
         if on < order.date:
@@ -234,7 +234,7 @@ def complete_transfer(*, transfer: Transfer, user, version: int | None = None, o
 def cancel_transfer(*, transfer: Transfer, user) -> Transfer:
     _require(user, Perm.MANAGE_REGISTER, transfer.from_unit_id)
     with transaction.atomic(), acting_as(user):
-        order = _locked_order(transfer)
+        order = _locked(transfer)
         if order.status not in OPEN_TRANSFER:
             raise ValidationError(_("A handed-over or cancelled order cannot be cancelled."))
         order.status = TransferStatus.CANCELLED
@@ -324,13 +324,6 @@ def draft_strike_off(*, user, unit, year: int, number: str, date, notes: str = "
     return plan
 
 
-def _locked_plan(strike_off, version=None) -> StrikeOff:
-    plan = StrikeOff.objects.select_for_update().select_related("unit").get(pk=strike_off.pk)
-    if version is not None and version != plan.version:
-        raise StaleObjectError(plan)
-    return plan
-
-
 def _require_action(user, plan: StrikeOff, action: str) -> None:
     _require(user, StrikeOff.perm_for(action), plan.action_unit_id(action))
 
@@ -339,7 +332,7 @@ def consolidate_strike_off(*, strike_off: StrikeOff, user, version: int | None =
     """The level above takes the unit's plan into its consolidated plan."""
     _require_action(user, strike_off, "consolidate")
     with transaction.atomic(), acting_as(user):
-        plan = _locked_plan(strike_off, version)
+        plan = _locked(strike_off, version)
         if plan.status != StrikeOffStatus.PLAN:
             raise ValidationError(_("Only a unit plan can be consolidated."))
         plan.status, plan.consolidated_by, plan.consolidated_at = StrikeOffStatus.CONSOLIDATED, user, timezone.now()
@@ -350,7 +343,7 @@ def consolidate_strike_off(*, strike_off: StrikeOff, user, version: int | None =
 def approve_strike_off(*, strike_off: StrikeOff, user, version: int | None = None) -> StrikeOff:
     _require_action(user, strike_off, "approve")
     with transaction.atomic(), acting_as(user):
-        plan = _locked_plan(strike_off, version)
+        plan = _locked(strike_off, version)
         if plan.status != StrikeOffStatus.CONSOLIDATED:
             raise ValidationError(_("Only a consolidated plan can be approved."))
         plan.status, plan.approved_by, plan.approved_at = StrikeOffStatus.APPROVED, user, timezone.now()
@@ -365,7 +358,7 @@ def complete_strike_off(*, strike_off: StrikeOff, user, version: int | None = No
     on = on or timezone.localdate()
     _not_in_future(on)
     with transaction.atomic(), acting_as(user), history.effective_on(on):
-        plan = _locked_plan(strike_off, version)
+        plan = _locked(strike_off, version)
         if plan.status != StrikeOffStatus.APPROVED:
             raise ValidationError(_("Only an approved plan can be carried out."))
         if on < plan.date:
@@ -395,7 +388,7 @@ def complete_strike_off(*, strike_off: StrikeOff, user, version: int | None = No
 def cancel_strike_off(*, strike_off: StrikeOff, user) -> StrikeOff:
     _require_action(user, strike_off, "cancel")
     with transaction.atomic(), acting_as(user):
-        plan = _locked_plan(strike_off)
+        plan = _locked(strike_off)
         if plan.status not in OPEN_STRIKE_OFF:
             raise ValidationError(_("A plan carried out or cancelled cannot be cancelled."))
         plan.status = StrikeOffStatus.CANCELLED

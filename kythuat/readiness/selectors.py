@@ -165,9 +165,11 @@ class Point:
         return self.good / self.total if self.total else None
 
 
-def trend(user, unit: Unit, *, years: int = 15, branch: Branch | None = None) -> list[Point]:
+def trend(user, unit: Unit, *, years: int = 15, branch: Branch | None = None,
+          now: Figures | None = None) -> list[Point]:
     """The coefficient of ``unit``'s subtree at 0h on 1 January of each of the last ``years`` years
-    (from the first year the register holds anything) and now."""
+    (from the first year the register holds anything) and now (``now``: the figures of the register as
+    it stands, when the caller has them already)."""
     today = timezone.localdate()
     rules = Rules()
     branch_of = dict(EquipmentType.objects.values_list("id", "branch_id"))
@@ -185,10 +187,11 @@ def trend(user, unit: Unit, *, years: int = 15, branch: Branch | None = None) ->
         point[0] += quantity
         if rules.is_good(branch_of[type_id], grade, condition):
             point[1] += quantity
-    now = readiness(user, unit) if branch is None else None
+    if now is None and branch is None:
+        now = readiness(user, unit).total
     points = [Point(day, *counts[day]) for day in days]
     if now is not None:
-        points.append(Point(None, now.total.total, now.total.good))
+        points.append(Point(None, now.total, now.good))
     return points
 
 

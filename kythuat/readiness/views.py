@@ -63,7 +63,7 @@ class ReadinessView(View):
         else:
             return render(request, "readiness/readiness.html", {"report": None})
         report = readiness(user, unit, on=on)
-        points = trend(user, unit)
+        points = trend(user, unit, now=report.total if on is None else None)
         conditions = Condition.choices
         usages = [u for u in UsageState.choices if u[0] != UsageState.STRUCK_OFF]
         if request.GET.get("export") == "xlsx":
