@@ -84,6 +84,7 @@ class TransferTable(BaseTable):
 
 class StrikeOffTable(BaseTable):
     number = LinkColumn()
+    year = tables.Column(localize=False)  # 2026, not 2.026
     unit = tables.Column(linkify=True, order_by=("unit__name",))
     line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
 

@@ -182,3 +182,12 @@ def test_strike_off_api(org):
     done = api.post(f"/api/equipment/strike-offs/{plan_id}/complete/", {"on": "2026-11-02"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["done_on"] == "2026-11-02"
     assert api.delete(f"/api/equipment/strike-offs/{plan_id}/").status_code == 403
+
+
+def test_plan_year_is_written_as_a_year(org):
+    rifle = ItemFactory(unit=org.team1, grade=5)
+    _plan(org, [{"item": rifle.pk, "reason": "grade_5"}])
+    client = Client()
+    client.force_login(org.officer1)
+    page = client.get(reverse("equipment:strikeoff_list")).content.decode()
+    assert ">2026<" in page and "2.026" not in page
