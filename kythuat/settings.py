@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "kythuat.org",
     "kythuat.equipment",
+    "kythuat.maintenance",
     "kythuat.readiness",
 ]
 

@@ -31,6 +31,15 @@ class StaleObjectError(Exception):
         )
 
 
+def locked(obj, version: int | None = None, *, related: tuple[str, ...] = ()):
+    """``obj`` read again and locked until the end of the transaction; a stale ``version`` is refused.
+    The services of every app take their documents through here before a step of their life."""
+    fresh = type(obj)._base_manager.select_for_update(of=("self",)).select_related(*related).get(pk=obj.pk)
+    if version is not None and version != fresh.version:
+        raise StaleObjectError(fresh)
+    return fresh
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user, perm: str = Perm.VIEW):
         """Rows whose unit lies in a subtree where ``user`` holds ``perm``; the one scoping function."""

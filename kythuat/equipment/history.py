@@ -23,6 +23,9 @@ from kythuat.core.bulk import bulk_insert
 # Sent with ``since`` (a date) whenever the register's state from that date on has changed; readiness
 # drops its snapshots of later days (equipment knows nothing of readiness: DESIGN.md §2, apps).
 register_changed = Signal()
+# Sent with ``item_ids`` after lines were registered or a counted fact of them changed (usage state,
+# unit, type…): maintenance puts them under the regimes they now follow.
+items_changed = Signal()
 
 TRACKED = ("unit_id", "type_id", "grade", "quantity", "condition", "usage_state")
 
@@ -70,6 +73,7 @@ def record(items: Iterable, *, created: bool) -> None:
         periods = [_period(item, context_day or item.registered_on) for item in items]
         bulk_insert(periods)
         register_changed.send(sender=ItemHistory, since=min(period.valid_from for period in periods))
+        items_changed.send(sender=ItemHistory, item_ids=[item.pk for item in items])
         return
     day = effective_date()
     ids = [item.pk for item in items]
@@ -85,6 +89,7 @@ def record(items: Iterable, *, created: bool) -> None:
         ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True).update(valid_to=day)
     bulk_insert([_period(item, day) for item in items])
     register_changed.send(sender=ItemHistory, since=day)
+    items_changed.send(sender=ItemHistory, item_ids=ids)
 
 
 def last_change(item_ids) -> datetime.date | None:

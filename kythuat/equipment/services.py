@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kythuat.core.context import acting_as
-from kythuat.core.models import StaleObjectError
+from kythuat.core.models import locked
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import scope_for
 
@@ -32,11 +32,7 @@ def _require(user, perm: str, unit_id) -> None:
 
 def _locked(document, version: int | None = None):
     """The document read again and locked until the end of the transaction; a stale version is refused."""
-    fresh = type(document).objects.select_for_update(of=("self",)).select_related("unit" if hasattr(
-        document, "unit_id") else "from_unit").get(pk=document.pk)
-    if version is not None and version != fresh.version:
-        raise StaleObjectError(fresh)
-    return fresh
+    return locked(document, version, related=("unit" if hasattr(document, "unit_id") else "from_unit",))
 
 
 def _locked_items(lines) -> dict:
@@ -52,9 +48,10 @@ def _not_in_future(day, field: str = "date") -> None:
 
 
 def draft_grade_change(*, user, unit, number: str, date, reason: str, basis: str = "", assessors: str = "",
-                       lines: list[tuple[int, int]]) -> GradeChange:
-    """A draft record with one line per (item id, new grade); nothing changes until approval."""
-    _require(user, Perm.MANAGE_REGISTER, unit.pk)
+                       lines: list[tuple[int, int]], perm: str = Perm.MANAGE_REGISTER) -> GradeChange:
+    """A draft record with one line per (item id, new grade); nothing changes until approval. ``perm``
+    is the permission that allows drafting: a technician's completed repair drafts one too."""
+    _require(user, perm, unit.pk)
     _not_in_future(date)
     if not lines:
         raise ValidationError({"items": _("Choose at least one item from the register.")})

@@ -18,6 +18,7 @@ from kythuat.equipment.models import (
     StrikeOff,
     Transfer,
 )
+from kythuat.maintenance.models import Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 from kythuat.org.models import Membership, Person, PersonCategory, Unit, UnitKind
 from kythuat.readiness.models import CoefficientRule
 
@@ -145,6 +146,74 @@ class CoefficientRuleFactory(factory.django.DjangoModelFactory):
     good_conditions = "ready,limited"
 
 
+class MaintenanceRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaintenanceRule
+
+    name = factory.Sequence(lambda n: f"Bảo quản thử {n}")
+    type = factory.SubFactory(EquipmentTypeFactory)
+    level = "monthly"
+    interval_days = 30
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkOrder
+
+    unit = factory.SubFactory(UnitFactory)
+    number = factory.Sequence(lambda n: f"SCN-2026-{n:04d}")
+    kind = "repair_minor"
+    description = "Thay lò xo kim hỏa"
+
+
+class TechnicalDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TechnicalDay
+
+    unit = factory.SubFactory(UnitFactory)
+    work_order = factory.SubFactory(WorkOrderFactory, unit=factory.SelfAttribute("..unit"), kind="preservation",
+                                    level="tech_day", status="done",
+                                    finished_on=factory.LazyFunction(timezone.localdate))
+    item_count = 0
+
+
+class UsageLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsageLog
+
+    unit = factory.SubFactory(UnitFactory)
+    item = factory.SubFactory(ItemFactory, unit=factory.SelfAttribute("..unit"))
+    rounds = 30
+    rounds_after = 30
+    purpose = "Bắn đạn thật huấn luyện"
+
+
+class FaultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fault
+
+    unit = factory.SubFactory(UnitFactory)
+    item = factory.SubFactory(ItemFactory, unit=factory.SelfAttribute("..unit"))
+    severity = "limiting"
+    description = "Bộ phận ngắm bị lệch"
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """A schedule of an item of a unit (the due list's rows)."""
+
+    class Meta:
+        model = Schedule
+
+    item = factory.SubFactory(ItemFactory)
+    rule = factory.SubFactory(MaintenanceRuleFactory, type=factory.SelfAttribute("..item.type"))
+    since = datetime.date(2026, 1, 1)
+    next_due_on = datetime.date(2026, 1, 31)
+
+    @classmethod
+    def in_unit(cls, unit, **kwargs):
+        return cls(item=ItemFactory(unit=unit), **kwargs)
+
+
 FACTORIES = {
     Unit: UnitFactory,
     Person: PersonFactory,
@@ -157,4 +226,10 @@ FACTORIES = {
     Transfer: TransferFactory,
     StrikeOff: StrikeOffFactory,
     CoefficientRule: CoefficientRuleFactory,
+    MaintenanceRule: MaintenanceRuleFactory,
+    WorkOrder: WorkOrderFactory,
+    TechnicalDay: TechnicalDayFactory,
+    UsageLog: UsageLogFactory,
+    Fault: FaultFactory,
+    Schedule: ScheduleFactory,
 }
