@@ -17,6 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kythuat.equipment.models import EquipmentType, Item
@@ -135,7 +136,12 @@ def _meter_due(schedule, readings: dict) -> bool:
 
 
 def refresh_meters(item_ids) -> int:
-    """Flag the schedules of these items that a meter has reached; returns the schedules changed."""
+    """Flag the schedules of these items (``None``: every item with a meter trigger) that a meter has
+    reached; returns the schedules changed."""
+    if item_ids is None:
+        item_ids = (Schedule.objects.filter(Q(next_km__isnull=False) | Q(next_engine_hours__isnull=False)
+                                            | Q(next_rounds__isnull=False))
+                    .order_by("item_id").values_list("item_id", flat=True).distinct())
     changed = []
     for chunk in _chunks(item_ids):
         readings = {row[0]: dict(zip(METER_FIELDS, row[1:], strict=True))
