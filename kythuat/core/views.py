@@ -352,6 +352,79 @@ def model_views(model, *, list_view, form_class, detail_view=None, delete=True) 
     return views
 
 
+class DocumentFromItemsView(ScopedView):
+    """A new document (grade change, transfer, strike-off, work order) from the items ticked in a list
+    (``?items=1&items=2…``): the header in a form, one line per item with the values ``line_keys`` name
+    (posted as ``<key>_<item id>``). Subclasses turn a line's raw values into what the service takes
+    (``parse_line``, raising ValueError with a message) and say what the page pre-fills."""
+
+    form_class = None
+    service = None
+    unit_field = "unit"
+    line_keys: tuple[str, ...] = ()
+    done = ""
+
+    def items_queryset(self):
+        """The rows that may be chosen (scoped to the user)."""
+        raise NotImplementedError
+
+    def cancel_url(self) -> str:
+        raise NotImplementedError
+
+    def chosen_items(self, ids):
+        ids = [int(i) for i in ids if str(i).isdigit()]
+        return list(self.items_queryset().filter(pk__in=ids).order_by("unit__path", "type__name", "serial"))
+
+    def initial_line(self, item) -> dict:
+        return {}
+
+    def parse_line(self, item, raw: dict):
+        """What the service takes for this item's line; ValueError with a message when ``raw`` is bad."""
+        return {"item": item.pk, **raw}
+
+    def page_context(self) -> dict:
+        return {}
+
+    def render_page(self, form, items, values, status=200):
+        lines = [(item, values.get(item.pk, {})) for item in items]
+        context = self.base_context(form=form, lines=lines, cancel_url=self.cancel_url(),
+                                    **self.page_context())
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        self.require("add")
+        items = self.chosen_items(request.GET.getlist("items"))
+        units = {item.unit_id for item in items}
+        form = self.form_class(instance=self.model(), user=request.user,
+                               initial={self.unit_field: units.pop() if len(units) == 1 else None})
+        return self.render_page(form, items, {item.pk: self.initial_line(item) for item in items})
+
+    def post(self, request):
+        self.require("add")
+        items = self.chosen_items(request.POST.getlist("items"))
+        values = {item.pk: {key: request.POST.get(f"{key}_{item.pk}", "").strip() for key in self.line_keys}
+                  for item in items}
+        form = self.form_class(data=request.POST, instance=self.model(), user=request.user)
+        if form.is_valid():
+            lines = []
+            for item in items:
+                try:
+                    lines.append(self.parse_line(item, values[item.pk]))
+                except ValueError as error:
+                    form.add_error(None, f"{item}: {error}")
+            if not form.errors:
+                header = {name: form.cleaned_data[name] for name in form.Meta.fields}
+                try:
+                    document = type(self).service(user=request.user, lines=lines, **header)
+                except ValidationError as error:
+                    for text in error.messages:
+                        form.add_error(None, text)
+                else:
+                    messages.success(request, self.done % {"number": document.number})
+                    return redirect(document.get_absolute_url())
+        return self.render_page(form, items, values, status=400)
+
+
 class ImportView(ScopedView):
     """Upload a file into a register through its importer (``core.importer``): the file is checked
     first (a dry run, nothing written); the run's page then offers to write it."""

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from kythuat.core.documents import docx_response
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import (
+    DocumentFromItemsView,
     ImportTemplateView,
     ImportView,
     ObjectActionView,
@@ -177,74 +178,17 @@ class GradeChangeView(ObjectView):
         }
 
 
-class DocumentFromItemsView(ScopedView):
-    """A new document (grade change, transfer, strike-off) from the items ticked in the register
-    (``?items=1&items=2…``): the header in a form, one line per item with the values ``line_keys`` name
-    (posted as ``<key>_<item id>``). Subclasses turn a line's raw values into what the service takes
-    (``parse_line``, raising ValueError with a message) and say what the page pre-fills."""
+class RegisterDocumentView(DocumentFromItemsView):
+    """A new document of the register from the items ticked in it."""
 
-    form_class = None
-    service = None
-    unit_field = "unit"
-    line_keys: tuple[str, ...] = ()
-    done = ""
+    def items_queryset(self):
+        return Item.objects.visible_to(self.request.user).active().select_related("type", "unit")
 
-    def chosen_items(self, ids):
-        ids = [int(i) for i in ids if str(i).isdigit()]
-        return list(Item.objects.visible_to(self.request.user).active().select_related("type", "unit")
-                    .filter(pk__in=ids).order_by("unit__path", "type__name", "serial"))
-
-    def initial_line(self, item) -> dict:
-        return {}
-
-    def parse_line(self, item, raw: dict):
-        """What the service takes for this item's line; ValueError with a message when ``raw`` is bad."""
-        return {"item": item.pk, **raw}
-
-    def page_context(self) -> dict:
-        return {}
-
-    def render_page(self, form, items, values, status=200):
-        lines = [(item, values.get(item.pk, {})) for item in items]
-        context = self.base_context(form=form, lines=lines, cancel_url=reverse("equipment:item_list"),
-                                    **self.page_context())
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request):
-        self.require("add")
-        items = self.chosen_items(request.GET.getlist("items"))
-        units = {item.unit_id for item in items}
-        form = self.form_class(instance=self.model(), user=request.user,
-                               initial={self.unit_field: units.pop() if len(units) == 1 else None})
-        return self.render_page(form, items, {item.pk: self.initial_line(item) for item in items})
-
-    def post(self, request):
-        self.require("add")
-        items = self.chosen_items(request.POST.getlist("items"))
-        values = {item.pk: {key: request.POST.get(f"{key}_{item.pk}", "").strip() for key in self.line_keys}
-                  for item in items}
-        form = self.form_class(data=request.POST, instance=self.model(), user=request.user)
-        if form.is_valid():
-            lines = []
-            for item in items:
-                try:
-                    lines.append(self.parse_line(item, values[item.pk]))
-                except ValueError as error:
-                    form.add_error(None, f"{item}: {error}")
-            if not form.errors:
-                header = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                try:
-                    document = type(self).service(user=request.user, lines=lines, **header)
-                except ValidationError as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
-                else:
-                    messages.success(request, self.done % {"number": document.number})
-                    return redirect(document.get_absolute_url())
-        return self.render_page(form, items, values, status=400)
+    def cancel_url(self):
+        return reverse("equipment:item_list")
 
 
-class GradeChangeCreateView(DocumentFromItemsView):
+class GradeChangeCreateView(RegisterDocumentView):
     """A new grade change record, one line (item, new grade) per ticked item."""
 
     model = GradeChange
@@ -310,7 +254,7 @@ class TransferView(ObjectView):
         }
 
 
-class TransferCreateView(DocumentFromItemsView):
+class TransferCreateView(RegisterDocumentView):
     """A new order from the items ticked in the register; lots may move in part."""
 
     model = Transfer
@@ -434,7 +378,7 @@ class StrikeOffView(ObjectView):
         }
 
 
-class StrikeOffCreateView(DocumentFromItemsView):
+class StrikeOffCreateView(RegisterDocumentView):
     """A unit's plan from the items ticked in the register: a reason for each line (and for lots, the
     quantity), checked against the rules of TT 32/2026."""
 
