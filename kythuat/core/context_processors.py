@@ -18,4 +18,7 @@ def navigation(request):
 
 SECTIONS = {"equipmenttype": "catalogue", "branch": "catalogue", "gradedefinition": "catalogue",
             "coefficientrule": "readiness",
+            "schedule": "maintenance", "calendar": "maintenance", "maintenancerule": "maintenance",
+            "workorder": "maintenance", "technicalday": "maintenance", "usagelog": "maintenance",
+            "fault": "maintenance",
             "user": "users", "membership": "users", "password": "users"}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import panels
 from .filtersets import AuditFilterSet
 from .forms import ApiTokenForm
 from .importer import IMPORTERS
@@ -42,6 +43,7 @@ def home(request):
         "person_count": Person.objects.visible_to(user).count(),
         "memberships": memberships,
         "recent": recent,
+        "panels": panels.for_page("home", request),
     }
     return render(request, "core/home.html", context)
 

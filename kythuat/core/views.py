@@ -92,7 +92,7 @@ class ObjectListView(ScopedView):
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
-        filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
+        filterset = self.filterset_instance = self.filterset(request.GET or None, queryset=queryset, request=request)
         rows = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
         # Not table(request=…): django-tables2 would then paginate it once more, with a COUNT of its own.
         table = self.table(rows, **self.get_table_kwargs())
@@ -228,6 +228,9 @@ class ObjectEditView(ScopedView):
             except StaleObjectError as error:
                 form.add_error(None, str(error))
                 return self.render_form(form, instance, status=409)
+            except ValidationError as error:  # a service behind the form refused (nothing was saved)
+                show_service_error(form, error)
+                return self.render_form(form, instance, status=400)
             created = "pk" not in self.kwargs
             messages.success(
                 request,
@@ -247,6 +250,15 @@ class ObjectEditView(ScopedView):
             cancel_url=instance.get_absolute_url() if instance.pk else model_url(self.model, "list"),
         )
         return render(self.request, self.template_name, context, status=status)
+
+
+def show_service_error(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, [e for item in errors for e in item.messages])
+    else:
+        form.add_error(None, error.messages)
 
 
 def refuse_if_locked(obj) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kythuat.core import panels
 from kythuat.core.documents import docx_response
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
@@ -155,7 +156,8 @@ class ItemView(ObjectView):
         struck = (StrikeOffLine.objects.filter(Q(item=obj) | Q(struck_item=obj))
                   .exclude(strike_off__status=StrikeOffStatus.CANCELLED).select_related("strike_off"))
         return {"grade_definition": definition, "grade_history": history, "transfers": moves, "strike_offs": struck,
-                "qr": qr_svg(self.request.build_absolute_uri(obj.get_absolute_url()))}
+                "qr": qr_svg(self.request.build_absolute_uri(obj.get_absolute_url())),
+                "panels": panels.for_page("equipment.item", self.request, obj)}
 
 
 class GradeChangeListView(ObjectListView):

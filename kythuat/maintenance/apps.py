@@ -17,3 +17,15 @@ class MaintenanceConfig(AppConfig):
             schedules.sync(item_ids, since=history.effective_date())
 
         history.items_changed.connect(follow, dispatch_uid="maintenance_follow_items", weak=False)
+
+        from kythuat.core import demo
+        from kythuat.core import panels as core_panels
+
+        from . import panels
+        from .selectors import summarise_due
+
+        core_panels.register("equipment.item", "maintenance/item_panel.html", panels.item_panel, order=10)
+        core_panels.register("home", "maintenance/home_panel.html", panels.home_panel, order=10)
+        # Last of the demo: the day's reminders, as the nightly task makes them.
+        demo.register(90, "maintenance-reminders",
+                      lambda options: [f"Nhắc việc / reminders: {summarise_due()} đơn vị / units."])

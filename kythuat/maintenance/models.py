@@ -224,11 +224,15 @@ class Schedule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item_id} × {self.rule_id}"
+        return str(self.item)
 
     @classmethod
     def perm_for(cls, action: str) -> str:
         return cls.action_perms.get(action, "")
+
+    def audit_scope_unit_id(self):
+        """The unit whose subtree sees this schedule (the item's holder), as ``core.scoping.can`` asks."""
+        return self.item.unit_id
 
 
 class WorkOrder(DomainModel):
@@ -465,7 +469,7 @@ class UsageLog(DomainModel):
         return reverse("maintenance:usagelog", args=[self.pk])
 
     def build_search_text(self) -> str:
-        return fold(f"{self.item.serial if self.item_id else ''} {self.operator} {self.purpose} {self.route}")
+        return fold(f"{self if self.item_id else ''} {self.operator} {self.purpose} {self.route}")
 
 
 class Fault(DomainModel):
@@ -511,7 +515,7 @@ class Fault(DomainModel):
         return reverse("maintenance:fault", args=[self.pk])
 
     def build_search_text(self) -> str:
-        return fold(f"{self.item.serial if self.item_id else ''} {self.description}")
+        return fold(f"{self if self.item_id else ''} {self.description}")
 
     @property
     def locked_reason(self) -> str | None:

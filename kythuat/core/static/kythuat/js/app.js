@@ -14,6 +14,14 @@
     var table = box.closest("table");
     table.querySelectorAll("tbody input[type=checkbox]").forEach(function (el) { el.checked = box.checked; });
   });
+  // A "tick all" box (data-ticks="<name>") ticks every box of that name in its form.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches("[data-ticks]")) return;
+    box.form.querySelectorAll("input[name='" + box.getAttribute("data-ticks") + "']").forEach(function (el) {
+      el.checked = box.checked;
+    });
+  });
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
