@@ -162,6 +162,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # checked and written within the request, larger ones by a background task with a progress bar.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = 200_000
+# Photos and documents attached to records (core.attachments).
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_INLINE_BYTES = 256 * 1024
 
 # --- Authentication and sessions ----------------------------------------------------------------

@@ -169,6 +169,10 @@ class ObjectView(ScopedView):
             history_url=model_url(self.model, "history", pk=obj.pk),
             detail_url=model_url(self.model, pk=obj.pk),
         )
+        if getattr(self.model, "has_attachments", False):
+            from .attachments import panel_context
+
+            context["attachments_panel"] = panel_context(self.request, obj)
         context.update(self.extra_context(obj))
         context.update(extra)
         return context

@@ -266,6 +266,7 @@ class WorkOrder(DomainModel):
 
     search_fields = ("number", "description", "findings")
     action_perms = WORK_PERMS
+    has_attachments = True  # photos of the work, reports of the workshop (core.attachments)
 
     class Meta:
         verbose_name = _("work order")
@@ -301,6 +302,11 @@ class WorkOrder(DomainModel):
     @property
     def is_open(self) -> bool:
         return self.status in (WorkStatus.PLANNED, WorkStatus.IN_PROGRESS, WorkStatus.WAITING_PARTS)
+
+    @property
+    def accepts_attachments(self) -> bool:
+        """Photos and reports may still be added once the work is done, until it is verified."""
+        return self.status not in (WorkStatus.VERIFIED, WorkStatus.CANCELLED)
 
     @property
     def locked_reason(self) -> str | None:
@@ -493,6 +499,7 @@ class Fault(DomainModel):
     search_fields = ("description",)
     action_perms = {"view": Perm.VIEW, "add": Perm.LOG_WORK, "change": Perm.LOG_WORK, "delete": "",
                     "repair": Perm.LOG_WORK, "cancel": Perm.MANAGE_REGISTER}
+    has_attachments = True  # a photo of what is wrong
 
     class Meta:
         verbose_name = _("fault")

@@ -5,12 +5,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from .viewsets import ApiTokenViewSet, AuditEntryViewSet, ImportRunViewSet
+from .viewsets import ApiTokenViewSet, AttachmentViewSet, AuditEntryViewSet, ImportRunViewSet
 
 router = routers.SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("imports", ImportRunViewSet, basename="importrun")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 class ApiRootView(APIView):
     """The entry point: every list endpoint of every app's API (namespaces ending in "-api")."""
