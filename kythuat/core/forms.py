@@ -72,6 +72,9 @@ class DomainModelForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     scope_form_field: str | None = None  # default: the model's scope_field
+    # Drop-downs that can hold thousands of rows (the items of a province): when the row is already
+    # chosen (?item=5 from the item's page, or the value posted) they offer only that row.
+    long_choice_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +90,8 @@ class DomainModelForm(forms.ModelForm):
             field.queryset = queryset.visible_to(user, perm)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        if self.is_bound:
+            self.narrow_choices()
         quick_selects(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.DateInput):
@@ -97,6 +102,13 @@ class DomainModelForm(forms.ModelForm):
     @property
     def scope(self):
         return scope_for(self.user)
+
+    def narrow_choices(self) -> None:
+        for name in self.long_choice_fields:
+            field = self.fields.get(name)
+            value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            if field is not None and str(value or "").isdigit():
+                field.queryset = field.queryset.filter(pk=int(value))
 
     def clean(self):
         cleaned = super().clean()

@@ -220,6 +220,8 @@ class ObjectEditView(ScopedView):
         form = self.get_form(instance)
         if instance.pk is None:
             form.initial.update(self.initial_for_new())
+            if hasattr(form, "narrow_choices"):
+                form.narrow_choices()
         return self.render_form(form, instance)
 
     def post(self, request, *args, **kwargs):

@@ -133,6 +133,11 @@ class TechnicalDayForm(forms.Form):
         units = Unit.objects.active_on().only("id", "name", "depth", "path")
         self.fields["unit"].queryset = units if ids is None else units.filter(pk__in=ids)
         self.fields["date"].initial = timezone.localdate()
+        # The unit people usually do it for: their own (a border post's technician has one).
+        from kythuat.org.models import Membership
+
+        self.fields["unit"].initial = (Membership.objects.filter(user=user).order_by("unit__depth")
+                                       .values_list("unit_id", flat=True).first())
 
     def clean_date(self):
         return _not_future(self.cleaned_data["date"])
@@ -160,6 +165,7 @@ class ServiceFormMixin:
 class UsageLogForm(ServiceFormMixin, DomainModelForm):
     text_fields = ("operator", "purpose", "route")
     scope_form_field = "item"
+    long_choice_fields = ("item",)
 
     class Meta:
         model = UsageLog
@@ -181,6 +187,7 @@ class UsageLogForm(ServiceFormMixin, DomainModelForm):
 class FaultForm(ServiceFormMixin, DomainModelForm):
     text_fields = ("description",)
     scope_form_field = "item"
+    long_choice_fields = ("item",)
 
     class Meta:
         model = Fault
