@@ -57,6 +57,15 @@ def quick_selects(form) -> None:
             field.widget.__class__ = quick
 
 
+def localize_number(field) -> None:
+    """Decimals as Vietnamese write them: "6,5" and "1.234,5" are read, and shown the same way; the
+    phone offers its number keyboard. (Whole numbers keep the number input: years must not read
+    "2.026".)"""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={**field.widget.attrs, "inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so the drop-down reads as the tree."""
 
@@ -94,6 +103,9 @@ class DomainModelForm(forms.ModelForm):
             self.narrow_choices()
         quick_selects(self)
         for field in self.fields.values():
+            if isinstance(field, forms.DecimalField | forms.FloatField) and not isinstance(
+                    field.widget, forms.HiddenInput):
+                localize_number(field)
             if isinstance(field.widget, forms.DateInput):
                 field.widget.format = "%d/%m/%Y"
                 field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")

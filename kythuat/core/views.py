@@ -162,8 +162,9 @@ class ObjectView(ScopedView):
         context = self.base_context(
             object=obj,
             tab=self.tab,
-            can_change=can(user, "change", obj),
-            can_delete=can(user, "delete", obj),
+            # A locked row (an approved document, finished work) offers no edit or delete at all.
+            can_change=can(user, "change", obj) and not getattr(obj, "locked_reason", None),
+            can_delete=can(user, "delete", obj) and not getattr(obj, "locked_reason", None),
             edit_url=model_url(self.model, "edit", pk=obj.pk),
             delete_url=model_url(self.model, "delete", pk=obj.pk),
             history_url=model_url(self.model, "history", pk=obj.pk),

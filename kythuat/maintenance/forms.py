@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kythuat.core.forms import DomainModelForm, UnitChoiceField
+from kythuat.core.forms import DomainModelForm, UnitChoiceField, localize_number
 from kythuat.equipment.models import Branch, Item
 from kythuat.org.models import Person
 
@@ -90,6 +90,11 @@ class CompleteWorkForm(forms.Form):
         label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One part a line: name × quantity × unit price, e.g. “Bơm nhiên liệu × 1 × 2.500.000”."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("labour_hours", "other_cost"):
+            localize_number(self.fields[name])
+
     def clean_on(self):
         return _not_future(self.cleaned_data["on"] or timezone.localdate())
 
@@ -155,6 +160,12 @@ class ServiceFormMixin:
             for name in list(self.fields):
                 if name not in self.text_fields and name != "version":
                     del self.fields[name]
+
+    def _post_clean(self):
+        # A new row is checked whole by its service (it knows, say, that the reading after gives what
+        # was used); the model's own checks here would refuse what the service completes.
+        if self.instance.pk:
+            super()._post_clean()
 
     def save(self, commit=True):
         if self.instance.pk:

@@ -67,7 +67,15 @@ class ScheduleListView(ObjectListView):
 
     def extra_context(self, rows):
         base = getattr(self.filterset_instance, "unbucketed", rows)
-        return {"counts": selectors.due_counts(base), "calendar_url": reverse("maintenance:calendar"),
+        query = self.request.GET.copy()
+        for name in ("bucket", "page"):
+            query.pop(name, None)
+        bucket_urls = {}
+        for bucket in ("overdue", "week", "month", "meter"):
+            query["bucket"] = bucket
+            bucket_urls[bucket] = f"?{query.urlencode()}"  # the same filters, one bucket
+        return {"counts": selectors.due_counts(base), "bucket_urls": bucket_urls,
+                "bucket": self.request.GET.get("bucket", ""), "calendar_url": reverse("maintenance:calendar"),
                 "technical_day_url": reverse("maintenance:technicalday_add")}
 
 
