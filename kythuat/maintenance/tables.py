@@ -21,6 +21,9 @@ class MaintenanceRuleTable(BaseTable):
                   "tolerance_percent", "usage_states", "active")
         order_by = ("name",)
 
+    def render_usage_states(self, record):
+        return record.usage_state_labels
+
 
 def _due_text(record) -> str:
     if record.next_due_on is None:

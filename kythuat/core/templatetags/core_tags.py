@@ -11,7 +11,7 @@ def field_label(entry, name: str) -> str:
     if model is not None:
         for field in model._meta.concrete_fields:
             if name in (field.attname, field.name):
-                return str(field.verbose_name).capitalize()
+                return _("Record id") if field.primary_key else str(field.verbose_name).capitalize()
     return name
 
 
