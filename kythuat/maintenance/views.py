@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kythuat.core.forms import UnitChoiceField
-from kythuat.core.scoping import can
+from kythuat.core.roles import Perm
+from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import (
     DocumentFromItemsView,
     ObjectActionView,
@@ -74,7 +75,9 @@ class ScheduleListView(ObjectListView):
         for bucket in ("overdue", "week", "month", "meter"):
             query["bucket"] = bucket
             bucket_urls[bucket] = f"?{query.urlencode()}"  # the same filters, one bucket
-        return {"counts": selectors.due_counts(base), "bucket_urls": bucket_urls,
+        may_log = scope_for(self.request.user).has_perm(Perm.LOG_WORK)
+        actions = [(reverse("maintenance:workorder_add"), _("Plan work for the ticked items"))] if may_log else []
+        return {"counts": selectors.due_counts(base), "bucket_urls": bucket_urls, "bulk_actions": actions,
                 "bucket": self.request.GET.get("bucket", ""), "calendar_url": reverse("maintenance:calendar"),
                 "technical_day_url": reverse("maintenance:technicalday_add")}
 

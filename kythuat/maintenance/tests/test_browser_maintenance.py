@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from kythuat.core.models import Attachment
 from kythuat.core.testing.browser import ARTIFACTS, RequestLog, login
-from kythuat.core.testing.factories import PNG_1PX
+from kythuat.core.testing.factories import PNG_1PX, EquipmentTypeFactory, MaintenanceRuleFactory
 from kythuat.equipment.choices import Condition, UsageState
-from kythuat.equipment.models import EquipmentType, Item
+from kythuat.equipment.models import Item
 from kythuat.maintenance.choices import FaultStatus, WorkStatus
 from kythuat.maintenance.models import Fault, Schedule, TechnicalDay, WorkOrder
 
@@ -21,16 +21,30 @@ pytestmark = [pytest.mark.browser]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def _item(org, code, serial, **kwargs):
-    return Item.objects.create(type=EquipmentType.objects.get(code=code), unit=org.team1, serial=serial, grade=2,
+def _item(org, kind, serial, **kwargs):
+    return Item.objects.create(type=kind, unit=org.team1, serial=serial, grade=2,
                                registered_on=datetime.date(2020, 1, 1), **kwargs)
+
+
+def _catalogue():
+    """The types and their regimes, made here: the live server's transactional tests flush what the
+    migrations put in."""
+    engine = EquipmentTypeFactory(code="YANMAR-T", name="Máy tàu Yanmar 6CH", unit_of_measure="chiếc",
+                                  has_rounds=False, has_engine_hours=True)
+    rifle = EquipmentTypeFactory(code="AK-T", name="Súng tiểu liên AK", unit_of_measure="khẩu")
+    for kind in (engine, rifle):
+        MaintenanceRuleFactory(type=kind, level="tech_day", interval_days=7, name=f"Ngày kỹ thuật — {kind.name}")
+    MaintenanceRuleFactory(type=engine, level="maint_1", interval_days=180, interval_hours=250,
+                           name="Bảo dưỡng cấp 1 máy tàu")
+    return engine, rifle
 
 
 def test_technician_on_a_phone_and_officer_repair_a_boat_engine(org, live_server, browser, tmp_path):
     server = live_server.url
     today = timezone.localdate()
-    engine = _item(org, "YANMAR", "YM-6CH-0202", engine_hours=Decimal("840"))
-    rifles = [_item(org, "AK", f"AK-47-{n:04d}") for n in range(1, 31)]
+    engine_type, rifle_type = _catalogue()
+    engine = _item(org, engine_type, "YM-6CH-0202", engine_hours=Decimal("840"))
+    rifles = [_item(org, rifle_type, f"AK-47-{n:04d}") for n in range(1, 31)]
     Schedule.objects.filter(item=rifles[0], rule__level="tech_day").update(next_due_on=today - datetime.timedelta(2))
 
     phone = browser.new_context(**PHONE).new_page()
