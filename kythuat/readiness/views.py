@@ -12,19 +12,13 @@ from kythuat.core.export import xlsx_response
 from kythuat.core.views import ObjectListView
 from kythuat.equipment.choices import Condition, Grade, UsageState
 from kythuat.org.models import Unit
+from kythuat.org.selectors import top_units
 
 from . import filtersets, tables
 from .charts import coefficient_chart
 from .exports import readiness_xlsx
 from .models import CoefficientRule
 from .selectors import readiness, trend
-
-
-def top_units(user) -> list[Unit]:
-    """The units a user sees that have no visible parent: where the overview starts."""
-    visible = Unit.objects.visible_to(user).active_on()
-    ids = set(visible.values_list("id", flat=True))
-    return [u for u in visible.order_by("depth", "sort_order", "name") if u.parent_id not in ids]
 
 
 class ReadinessForm(forms.Form):
