@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.functions import DaysBetween
 from kythuat.core.scoping import within
@@ -263,7 +264,49 @@ def _roll_up(user, unit, cells: dict, kinds: dict, **dates) -> Report:
                   children=[(child, per_child[child.pk]) for child in children], **dates)
 
 
-# For pages and exports: the labels of the keys the figures are counted under.
+# For pages, exports and the API: the columns of a table of figures (attribute, header, how it is
+# shown: a count, a rate 0–1 or a mean), and the labels of the keys repairs and open work are counted by.
+COUNT, RATE, MEAN = "count", "rate", "mean"
+COLUMNS = [
+    ("done", _("Work lines done"), COUNT),
+    ("on_time", _("On time"), COUNT),
+    ("late", _("Late"), COUNT),
+    ("on_time_rate", _("On-time rate"), RATE),
+    ("overdue", _("Overdue now"), COUNT),
+    ("faults", _("Faults reported"), COUNT),
+    ("fixed", _("Faults fixed"), COUNT),
+    ("open_faults", _("Open faults now"), COUNT),
+    ("mttr", _("MTTR (days)"), MEAN),
+    ("service_days", _("Item-days in service"), COUNT),
+    ("downtime_days", _("Item-days down"), COUNT),
+    ("mtbf_days", _("MTBF (item-days)"), MEAN),
+    ("km", _("km run"), MEAN),
+    ("mtbf_km", _("MTBF (km)"), MEAN),
+    ("engine_hours", _("Engine hours run"), MEAN),
+    ("mtbf_hours", _("MTBF (engine hours)"), MEAN),
+    ("repair_count", _("Items repaired"), COUNT),
+]
 PLACES = Place.choices
 REPAIRS = [(kind.value, kind.label) for kind in WorkKind if kind in REPAIR_KINDS]
 OPEN_STATUSES = [(status.value, status.label) for status in WorkStatus if status in OPEN_WORK]
+
+
+def cells(figures: Figures) -> list:
+    """(value, how it is shown) for each of ``COLUMNS``; amounts run as floats."""
+    values = []
+    for name, _label, shown in COLUMNS:
+        value = getattr(figures, name)
+        values.append((float(value) if isinstance(value, Decimal) else value, shown))
+    return values
+
+
+def as_dict(figures: Figures) -> dict:
+    """Every figure by name (the API's form): the columns, what is due, repairs and open work."""
+    data = {name: value for (name, _label, _shown), (value, _s) in zip(COLUMNS, cells(figures), strict=True)}
+    data.update(judged=figures.judged, due_week=figures.due_week, due_month=figures.due_month,
+                meter_due=figures.meter_due, in_repair=figures.in_repair, waiting_parts=figures.waiting_parts,
+                repairs_by_place=figures.repairs_by_place, repairs_by_kind=figures.repairs_by_kind,
+                repairs={f"{place}:{kind}": n for (place, kind), n in sorted(figures.repairs.items())},
+                open_orders=dict(figures.open_orders), open_order_items=dict(figures.open_order_items),
+                by_condition=dict(figures.by_condition))
+    return data

@@ -25,3 +25,15 @@ def test_smoke(org):
     assert t.downtime_days == 6
     assert t.repair_days == 6 and t.fixed == 1 and t.faults == 1
     assert t.service_days == 30 - 6 + 1
+
+
+def test_page(org):
+    from django.test import Client
+    c = Client()
+    c.force_login(org.head)
+    r = c.get("/maintenance/figures/")
+    assert r.status_code == 200, r.content[:3000]
+    r = c.get("/maintenance/figures/", {"start": "01/02/2026", "end": "01/01/2026"})
+    assert r.status_code == 400
+    r = c.get("/maintenance/figures/", {"export": "xlsx"})
+    assert r.status_code == 200
