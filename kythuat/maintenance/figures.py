@@ -304,7 +304,8 @@ def as_dict(figures: Figures) -> dict:
     """Every figure by name (the API's form): the columns, what is due, repairs and open work."""
     data = {name: value for (name, _label, _shown), (value, _s) in zip(COLUMNS, cells(figures), strict=True)}
     data.update(judged=figures.judged, due_week=figures.due_week, due_month=figures.due_month,
-                meter_due=figures.meter_due, in_repair=figures.in_repair, waiting_parts=figures.waiting_parts,
+                meter_due=figures.meter_due, items=figures.total, in_repair=figures.in_repair,
+                waiting_parts=figures.waiting_parts,
                 repairs_by_place=figures.repairs_by_place, repairs_by_kind=figures.repairs_by_kind,
                 repairs={f"{place}:{kind}": n for (place, kind), n in sorted(figures.repairs.items())},
                 open_orders=dict(figures.open_orders), open_order_items=dict(figures.open_order_items),

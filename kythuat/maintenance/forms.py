@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kythuat.core.forms import DomainModelForm, UnitChoiceField
+from kythuat.core.forms import DomainModelForm, PeriodForm, UnitChoiceField
 from kythuat.equipment.models import Branch, Item
 from kythuat.org.models import Person, Unit
 from kythuat.org.selectors import top_units
@@ -212,25 +212,11 @@ class RepairForm(forms.Form):
     planned_start = forms.DateField(label=_("Planned start"), required=False, widget=forms.DateInput)
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(PeriodForm):
     """A unit subtree and a period for the maintenance figures (pages and API alike). Empty: the user's
     units, from 1 January to today."""
 
     unit = forms.IntegerField(label=_("Unit (with sub-units)"), required=False, min_value=1)
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        end = data.get("end") or today
-        start = data.get("start") or end.replace(month=1, day=1)
-        if end > today:
-            self.add_error("end", _("The date cannot be in the future."))
-        elif start > end:
-            self.add_error("start", _("The period cannot start after it ends."))
-        data["start"], data["end"] = start, end
-        return data
 
     def unit_for(self, user):
         """The chosen unit if the user sees it (else 404); with none chosen, the user's one top unit, or

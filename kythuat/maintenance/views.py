@@ -443,12 +443,10 @@ class FiguresView(View):
     def get(self, request):
         user = request.user
         form = forms.FiguresForm(request.GET)
-        status, period = 200, form
-        if not form.is_valid():  # the errors beside the figures of the default period
-            status, period = 400, forms.FiguresForm({})
-            period.is_valid()
+        status = 200 if form.is_valid() else 400  # the errors beside the figures of the default period
         unit = form.unit_for(user)
-        report = figures(user, unit=unit, start=period.cleaned_data["start"], end=period.cleaned_data["end"])
+        start, end = form.period()
+        report = figures(user, unit=unit, start=start, end=end)
         if request.GET.get("export") == "xlsx":
             return xlsx_response(figures_xlsx(report), name=f"{_('Maintenance figures')} "
                                  f"{unit.code if unit else ''}")

@@ -37,3 +37,13 @@ def test_page(org):
     assert r.status_code == 400
     r = c.get("/maintenance/figures/", {"export": "xlsx"})
     assert r.status_code == 200
+
+
+def test_api(org):
+    from rest_framework.test import APIClient
+    api = APIClient()
+    api.force_authenticate(org.head)
+    r = api.get("/api/maintenance/figures/", {"unit": org.post1.pk})
+    assert r.status_code == 200, r.content
+    print(r.json())
+    assert api.get("/api/maintenance/figures/", {"end": "2999-01-01"}).status_code == 400
