@@ -137,7 +137,10 @@ class Report:
     children: list  # (Unit, Figures)
 
     def child(self, unit_id) -> Figures:
-        return next((f for child, f in self.children if child.pk == unit_id), Figures())
+        """The figures of the child unit ``unit_id`` (empty when it is not a child)."""
+        if not hasattr(self, "_by_child"):
+            self._by_child = {child.pk: f for child, f in self.children}
+        return self._by_child.get(unit_id) or Figures()
 
 
 def _days(start: datetime.date, after_end: datetime.date):
