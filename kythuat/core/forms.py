@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -161,3 +162,31 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_upload(upload)
         return upload
+
+
+class PeriodForm(forms.Form):
+    """A period of days for figures, both ends included: empty ends mean 1 January of the end's year
+    and today; no end in the future, no start after the end."""
+
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end.replace(month=1, day=1)
+        if end > today:
+            self.add_error("end", _("The date cannot be in the future."))
+        elif start > end:
+            self.add_error("start", _("The period cannot start after it ends."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self):
+        """(start, end) of a valid form, else of the default period (the errors stay on the form)."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        default = PeriodForm({})
+        default.is_valid()
+        return default.cleaned_data["start"], default.cleaned_data["end"]

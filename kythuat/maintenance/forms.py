@@ -2,12 +2,14 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kythuat.core.forms import DomainModelForm, UnitChoiceField, localize_number
+from kythuat.core.forms import DomainModelForm, PeriodForm, UnitChoiceField, localize_number
 from kythuat.equipment.models import Branch, Item
-from kythuat.org.models import Person
+from kythuat.org.models import Person, Unit
+from kythuat.org.selectors import top_units
 
 from . import schedules, services
 from .choices import CALENDAR_LEVELS, Level, Place, Severity, WorkKind
@@ -226,3 +228,22 @@ class RepairForm(forms.Form):
         WorkKind.REPAIR_MINOR, WorkKind.REPAIR_MEDIUM, WorkKind.REPAIR_MAJOR)])
     place = forms.ChoiceField(label=_("Done by"), choices=Place.choices)
     planned_start = forms.DateField(label=_("Planned start"), required=False, widget=forms.DateInput)
+
+
+class FiguresForm(PeriodForm):
+    """A unit subtree and a period for the maintenance figures (pages and API alike). Empty: the user's
+    units, from 1 January to today."""
+
+    unit = forms.IntegerField(label=_("Unit (with sub-units)"), required=False, min_value=1)
+
+    def unit_for(self, user):
+        """The chosen unit if the user sees it (else 404); with none chosen, the user's one top unit, or
+        None (every unit the user sees) when there are several."""
+        unit_id = self.cleaned_data.get("unit") if self.is_valid() else None
+        if unit_id:
+            unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
+            if unit is None:
+                raise Http404
+            return unit
+        tops = top_units(user)
+        return tops[0] if len(tops) == 1 else None

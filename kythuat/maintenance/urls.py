@@ -25,6 +25,7 @@ fault_views = model_views(Fault, list_view=views.FaultListView, form_class=forms
 urlpatterns = [
     path("", views.ScheduleListView.as_view(), name="schedule_list"),
     path("calendar/", views.DueCalendarView.as_view(), name="calendar"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
     path("rules/", include(object_urls("maintenancerule", model_views(
         MaintenanceRule, list_view=views.MaintenanceRuleListView, form_class=forms.MaintenanceRuleForm,
         detail_view=views.MaintenanceRuleView)))),

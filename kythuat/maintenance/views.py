@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
+from kythuat.core.export import xlsx_response
 from kythuat.core.forms import UnitChoiceField
 from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
@@ -26,12 +28,14 @@ from kythuat.core.views import (
     ScopedView,
     show_service_error,
 )
-from kythuat.equipment.choices import Grade
+from kythuat.equipment.choices import Condition, Grade
 from kythuat.equipment.models import Item
 from kythuat.org.models import Unit
 
 from . import filtersets, forms, selectors, services, tables
 from .choices import FaultStatus, Level, WorkStatus
+from .exports import figures_xlsx
+from .figures import COLUMNS, OPEN_STATUSES, PLACES, REPAIRS, cells, figures
 from .models import METER_FIELDS, Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
 
@@ -441,3 +445,35 @@ class FaultCancelView(ObjectActionView):
     def perform(self, obj):
         services.cancel_fault(fault=obj, user=self.request.user)
         return _("The fault is cancelled.")
+
+
+class FiguresView(View):
+    """Maintenance figures of a unit subtree over a period (docs/maintenance-figures.md): work on time,
+    what is due, faults, MTTR, MTBF, downtime and repairs by type, branch and child unit; .xlsx export."""
+
+    def get(self, request):
+        user = request.user
+        form = forms.FiguresForm(request.GET)
+        status = 200 if form.is_valid() else 400  # the errors beside the figures of the default period
+        unit = form.unit_for(user)
+        start, end = form.period()
+        report = figures(user, unit=unit, start=start, end=end)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(figures_xlsx(report), name=f"{_('Maintenance figures')} "
+                                 f"{unit.code if unit else ''}")
+        field = UnitChoiceField(queryset=None)
+        units = [(u.pk, field.label_from_instance(u)) for u in
+                 Unit.objects.visible_to(user).active_on().only("id", "name", "depth", "path")]
+        total = report.total
+        context = {
+            "form": form, "report": report, "units": units, "columns": COLUMNS,
+            "rows": [(kind, cells(f)) for kind, f in report.types],
+            "branch_rows": [(branch, cells(f)) for branch, f in report.branches],
+            "child_rows": [(child, cells(f)) for child, f in report.children],
+            "total_cells": cells(total),
+            "repairs": [(label, [total.repairs[place, kind] for place, _l in PLACES], total.repairs_by_kind[kind])
+                        for kind, label in REPAIRS],
+            "places": PLACES, "open_statuses": OPEN_STATUSES, "conditions": Condition.choices,
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "maintenance/figures.html", context, status=status)

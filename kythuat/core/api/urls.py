@@ -41,4 +41,5 @@ urlpatterns = [
     path("org/", include("kythuat.org.api.urls")),
     path("equipment/", include("kythuat.equipment.api.urls")),
     path("readiness/", include("kythuat.readiness.api.urls")),
+    path("maintenance/figures/", include("kythuat.maintenance.api.figures_urls")),
 ]

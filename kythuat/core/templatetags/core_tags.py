@@ -76,7 +76,8 @@ def percent(value, digits: int = 1):
 
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=digits)} %"
+    # Rounded first: number_format cuts the digits off (2/3 would read 66,6 %).
+    return f"{number_format(round(value * 100, digits), decimal_pos=digits)} %"
 
 
 @register.filter
