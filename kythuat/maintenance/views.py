@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kythuat.core.forms import UnitChoiceField
-from kythuat.core.scoping import can
+from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import (
     DocumentFromItemsView,
+    ImportTemplateView,
+    ImportView,
     ObjectActionView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
     ScopedView,
+    model_url,
     show_service_error,
 )
 from kythuat.equipment.choices import Grade
@@ -31,6 +34,7 @@ from kythuat.org.models import Unit
 
 from . import filtersets, forms, selectors, services, tables
 from .choices import FaultStatus, Level, WorkStatus
+from .importers import MaintenanceRuleImporter, WorkLogImporter
 from .models import METER_FIELDS, Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
 
@@ -40,6 +44,24 @@ class MaintenanceRuleListView(ObjectListView):
     queryset = MaintenanceRule.objects.select_related("branch", "type")
     table = tables.MaintenanceRuleTable
     filterset = filtersets.MaintenanceRuleFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, MaintenanceRuleImporter)}
+
+
+def _import_url(user, importer) -> str | None:
+    """The link to a list's import page, for those whose role allows the import."""
+    return model_url(importer.model, "import") if scope_for(user).has_perm(importer.perm) else None
+
+
+class MaintenanceRuleImportView(ImportView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
+
+
+class MaintenanceRuleImportTemplateView(ImportTemplateView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
 
 
 class MaintenanceRuleView(ObjectView):
@@ -130,6 +152,19 @@ class WorkOrderListView(ObjectListView):
     queryset = WorkOrder.objects.select_related("unit").annotate(line_count=Count("lines"))
     table = tables.WorkOrderTable
     filterset = filtersets.WorkOrderFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, WorkLogImporter)}
+
+
+class WorkLogImportView(ImportView):
+    model = WorkOrder
+    importer = WorkLogImporter
+
+
+class WorkLogImportTemplateView(ImportTemplateView):
+    model = WorkOrder
+    importer = WorkLogImporter
 
 
 class WorkOrderView(ObjectView):
