@@ -503,17 +503,15 @@ class WorkLogImporter(Importer):
         newer than its last (in date order, so the newest wins), and due-by-meter flags are set
         from the items' meters as they are now."""
         items = {line.item_id: line.item for line in lines}
-        raised = []
-        for item in items.values():
-            higher = False
+        raised = {}
+        for line in lines:
+            item = line.item
             for meter in METER_FIELDS:
-                readings = [getattr(line, meter) for line in lines
-                            if line.item_id == item.pk and getattr(line, meter) is not None]
-                if readings and (getattr(item, meter) is None or max(readings) > getattr(item, meter)):
-                    setattr(item, meter, max(readings))
-                    higher = True
-            if higher:
-                raised.append(item)
+                reading, current = getattr(line, meter), getattr(item, meter)
+                if reading is not None and (current is None or reading > current):
+                    setattr(item, meter, reading)
+                    raised[item.pk] = item
+        raised = list(raised.values())
         if raised:
             now = timezone.now()
             for item in raised:
@@ -523,15 +521,21 @@ class WorkLogImporter(Importer):
             record_bulk(raised, AuditAction.UPDATE)
         ids = list(items)
         schedules.sync(ids)
-        done = defaultdict(list)
+        # Of an item's work of one level only the newest can move its schedules (older work is
+        # history to mark_done as well), so one call per date and level of the newest work.
+        newest = {}
         for line in lines:
-            if line.level:
-                order = self.orders[line.order_key]
-                # Readings at the time of the work; one not given counts as the item's reading now.
-                done[(order["finished_on"], line.level)].append(SimpleNamespace(pk=line.item_id, **{
-                    meter: getattr(line, meter) if getattr(line, meter) is not None
-                    else getattr(items[line.item_id], meter) for meter in METER_FIELDS}))
-        for (day, level), worked in sorted(done.items(), key=lambda pair: (pair[0][0], pair[0][1])):
+            day = self.orders[line.order_key]["finished_on"]
+            key = (line.item_id, line.level)
+            if line.level and (key not in newest or newest[key][0] < day):
+                newest[key] = (day, line)
+        done = defaultdict(list)
+        for (item_id, level), (day, line) in newest.items():
+            # Readings at the time of the work; one not given counts as the item's reading now.
+            done[(day, level)].append(SimpleNamespace(pk=item_id, **{
+                meter: getattr(line, meter) if getattr(line, meter) is not None else getattr(items[item_id], meter)
+                for meter in METER_FIELDS}))
+        for (day, level), worked in sorted(done.items()):
             schedules.mark_done(worked, level, day)
         schedules.refresh_meters(ids)
 
