@@ -8,7 +8,7 @@ any other row adds one; the schedules of the types a rule touches follow (as whe
 Past work: rows become work orders already done, one per unit and order number (rows without a
 number: one per unit, kind, level, date and place), with a line per item. History never changes an
 item's grade, unit or usage state; meters only move up to a reading the item had not reached; each
-schedule moves on only when the imported work is newer than its last work (``schedules.mark_done``).
+schedule moves on only when the imported work is newer than its last work (``schedules.mark_work``).
 Units and items are looked up among those the uploader logs work for: any other is unknown.
 """
 
@@ -378,6 +378,8 @@ class WorkLogImporter(Importer):
             if item is None or item.unit_id not in self.unit_ids:  # another's item: say no more
                 row.error("serial", UNKNOWN_ITEM % {"number": values["serial"]})
                 item = None
+            else:
+                item.type = kind  # named in samples and the audit log without a query each
         day = values.get("finished_on")
         if day is not None and day > self.today:
             row.error("finished_on", _("The date cannot be in the future."))
@@ -521,22 +523,12 @@ class WorkLogImporter(Importer):
             record_bulk(raised, AuditAction.UPDATE)
         ids = list(items)
         schedules.sync(ids)
-        # Of an item's work of one level only the newest can move its schedules (older work is
-        # history to mark_done as well), so one call per date and level of the newest work.
-        newest = {}
-        for line in lines:
-            day = self.orders[line.order_key]["finished_on"]
-            key = (line.item_id, line.level)
-            if line.level and (key not in newest or newest[key][0] < day):
-                newest[key] = (day, line)
-        done = defaultdict(list)
-        for (item_id, level), (day, line) in newest.items():
-            # Readings at the time of the work; one not given counts as the item's reading now.
-            done[(day, level)].append(SimpleNamespace(pk=item_id, **{
-                meter: getattr(line, meter) if getattr(line, meter) is not None else getattr(items[item_id], meter)
-                for meter in METER_FIELDS}))
-        for (day, level), worked in sorted(done.items()):
-            schedules.mark_done(worked, level, day)
+        # Readings at the time of the work; one not given counts as the item's reading now.
+        schedules.mark_work(
+            (SimpleNamespace(pk=line.item_id, **{meter: getattr(line, meter) if getattr(line, meter) is not None
+                                                 else getattr(items[line.item_id], meter) for meter in METER_FIELDS}),
+             line.level, self.orders[line.order_key]["finished_on"])
+            for line in lines if line.level)
         schedules.refresh_meters(ids)
 
     def template_lists(self):
