@@ -244,6 +244,12 @@ def test_imported_history_moves_schedules_forward_only(org):
     schedule.refresh_from_db()
     assert schedule.last_done_on == TODAY - 30 * DAY and schedule.next_km == Decimal("16000")
     assert WorkOrderItem.objects.filter(item=truck).count() == 2
+    # In one file, the newest work wins whatever the order of the rows; older rows stay history.
+    run(WorkLogImporter, org.officer1, LOG_HEADER, [work(km=11500, day=TODAY - 20 * DAY),
+                                                    work(km=11800, day=TODAY - 5 * DAY, number="N2"),
+                                                    work(km=11600, day=TODAY - 10 * DAY, number="N3")], apply=True)
+    schedule.refresh_from_db()
+    assert (schedule.last_done_on, schedule.last_km) == (TODAY - 5 * DAY, Decimal("11800"))
     # Work long ago whose next due point by km the truck has passed: due by meter now.
     van = item(org, "UAZ469", "50-03", km=Decimal("30000"))
     run(WorkLogImporter, org.officer1, LOG_HEADER, [work(serial="50-03", km=20000, day=TODAY - 10 * DAY)],
