@@ -447,7 +447,7 @@ class WorkLogImporter(Importer):
                 f"{order['unit'].name}")
 
     def _number(self, order) -> str:
-        """A number for rows that gave none, in the series of its kind and year (BD1-2024-0007), kept
+        """A number for rows that gave none, in the series of its kind and year (BD1-2024-LS0007), kept
         apart from the orders entered day by day with an "LS" (lịch sử, history) mark."""
         prefix = f"{NUMBER_PREFIX[order['kind']]}-{order['finished_on'].year}-LS"
         key = (order["unit"].pk, prefix)
