@@ -34,7 +34,7 @@ from kythuat.equipment.models import Branch, EquipmentType, Item
 from kythuat.org.models import Person, Unit
 
 from . import schedules
-from .choices import KIND_LEVEL, Level, Place, WorkKind, WorkStatus
+from .choices import KIND_LEVEL, Level, Meter, Place, WorkKind, WorkStatus
 from .models import INTERVAL_FIELDS, METER_FIELDS, MaintenanceRule, RuleTask, WorkOrder, WorkOrderItem
 from .services import NUMBER_PREFIX
 
@@ -328,8 +328,7 @@ LOG_COLUMNS = (
 ORDER_FIELDS = ("kind", "level", "finished_on", "place")
 UNKNOWN_LOG_UNIT = gettext_lazy("Unknown unit “%(code)s”, or not a unit whose work you log.")
 UNKNOWN_ITEM = gettext_lazy("No item “%(number)s” of this type in your units.")
-METER_NAMES = {"km": gettext_lazy("km"), "engine_hours": gettext_lazy("engine hours"),
-               "rounds": gettext_lazy("rounds")}
+METER_NAMES = dict(Meter.choices)
 
 
 @register
