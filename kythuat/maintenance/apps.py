@@ -10,7 +10,7 @@ class MaintenanceConfig(AppConfig):
     def ready(self):
         from kythuat.equipment import history
 
-        from . import schedules
+        from . import importers, schedules  # noqa: F401  (importers: registers the rules' and the log's importers)
 
         def follow(sender, item_ids, **kwargs):
             # Items registered, or whose usage state, type or unit changed: under the regimes that now apply.

@@ -21,11 +21,14 @@ from kythuat.core.roles import Perm
 from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import (
     DocumentFromItemsView,
+    ImportTemplateView,
+    ImportView,
     ObjectActionView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
     ScopedView,
+    model_url,
     show_service_error,
 )
 from kythuat.equipment.choices import Condition, Grade
@@ -36,6 +39,7 @@ from . import filtersets, forms, selectors, services, tables
 from .choices import FaultStatus, Level, WorkStatus
 from .exports import figures_xlsx
 from .figures import COLUMNS, OPEN_STATUSES, PLACES, REPAIRS, cells, figures
+from .importers import MaintenanceRuleImporter, WorkLogImporter
 from .models import METER_FIELDS, Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
 
@@ -45,6 +49,24 @@ class MaintenanceRuleListView(ObjectListView):
     queryset = MaintenanceRule.objects.select_related("branch", "type")
     table = tables.MaintenanceRuleTable
     filterset = filtersets.MaintenanceRuleFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, MaintenanceRuleImporter)}
+
+
+def _import_url(user, importer) -> str | None:
+    """The link to a list's import page, for those whose role allows the import."""
+    return model_url(importer.model, "import") if scope_for(user).has_perm(importer.perm) else None
+
+
+class MaintenanceRuleImportView(ImportView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
+
+
+class MaintenanceRuleImportTemplateView(ImportTemplateView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
 
 
 class MaintenanceRuleView(ObjectView):
@@ -145,6 +167,19 @@ class WorkOrderListView(ObjectListView):
     queryset = WorkOrder.objects.select_related("unit").annotate(line_count=Count("lines"))
     table = tables.WorkOrderTable
     filterset = filtersets.WorkOrderFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, WorkLogImporter)}
+
+
+class WorkLogImportView(ImportView):
+    model = WorkOrder
+    importer = WorkLogImporter
+
+
+class WorkLogImportTemplateView(ImportTemplateView):
+    model = WorkOrder
+    importer = WorkLogImporter
 
 
 class WorkOrderView(ObjectView):
