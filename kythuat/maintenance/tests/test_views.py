@@ -176,3 +176,57 @@ def test_completing_with_another_grade_drafts_a_grade_change_not_an_edit(org, bo
     assert line.grade_after == 3 and line.grade_change.status == "draft"
     schedule = Schedule.objects.get(item=boat_engine, rule__level="maint_1")
     assert schedule.last_done_on == TODAY and schedule.next_engine_hours == Decimal("1210") + 250
+
+
+def test_head_sees_on_time_rate_and_readiness_change_as_the_rows_count(org, boat_engine):
+    """The issue's last step: the technical day's late and on-time lines give the on-time rate, the fault
+    and its repair move the coefficient down and up — each figure against a count of the rows."""
+    from django.db.models import Sum
+    from rest_framework.test import APIClient
+
+    rifle = _item(org, "AK", "AK-0009")
+    Schedule.objects.filter(item=rifle, rule__level="tech_day").update(next_due_on=TODAY - datetime.timedelta(10))
+    Schedule.objects.filter(item=boat_engine, rule__level="tech_day").update(next_due_on=TODAY + datetime.timedelta(3))
+    technician = _client(org.users["technician1"])
+    technician.post("/maintenance/technical-days/add/", {
+        "unit": org.team1.pk, "date": TODAY.strftime("%d/%m/%Y"), "level": "tech_day",
+        "done": [rifle.pk, boat_engine.pk]})
+    head = APIClient()
+    head.force_authenticate(org.users["head"])
+
+    def figures():
+        period = {"unit": org.post1.pk, "start": TODAY.replace(month=1, day=1).isoformat(), "end": TODAY.isoformat()}
+        return head.get("/api/maintenance/figures/", period).json()["total"]
+
+    def coefficient():
+        return head.get("/api/readiness/", {"unit": org.post1.pk}).json()["total"]["coefficient"]
+
+    def counted():
+        items = Item.objects.filter(unit__path__startswith=org.post1.path).exclude(usage_state="struck_off")
+        good = items.filter(grade__in=(1, 2), condition=Condition.READY).aggregate(n=Sum("quantity"))["n"] or 0
+        return good / items.aggregate(n=Sum("quantity"))["n"]
+
+    lines = WorkOrderItem.objects.filter(work_order__unit__path__startswith=org.post1.path, on_time__isnull=False)
+    shown = figures()
+    counts = (lines.filter(on_time=True).count(), lines.filter(on_time=False).count())
+    assert (shown["on_time"], shown["late"]) == counts
+    assert (shown["on_time"], shown["late"]) == (1, 1) and shown["on_time_rate"] == 0.5
+    before = coefficient()
+    assert before == pytest.approx(counted()) == 1.0
+
+    technician.post("/maintenance/faults/add/", {"item": boat_engine.pk, "reported_on": TODAY.strftime("%d/%m/%Y"),
+                                                 "severity": "unusable", "description": "Kẹt bơm nước làm mát"})
+    during = coefficient()
+    assert during == pytest.approx(counted()) == 0.5
+    assert figures()["open_faults"] == Fault.objects.filter(status="open").count() == 1
+
+    fault = Fault.objects.get()
+    officer = _client(org.users["officer1"])
+    officer.post(f"/maintenance/faults/{fault.pk}/repair/", {"kind": "repair_minor", "place": "unit"})
+    order = Fault.objects.get().work_order
+    officer.post(f"/maintenance/work-orders/{order.pk}/complete/", {"version": order.version,
+                                                                    f"ok_{boat_engine.pk}": "on"})
+    assert coefficient() == pytest.approx(counted()) == 1.0
+    shown = figures()
+    assert shown["fixed"] == Fault.objects.filter(status="fixed").count() == 1 and shown["mttr"] == 0
+    assert shown["repairs_by_place"]["unit"] == 1
