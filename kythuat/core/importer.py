@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import record_bulk
+from .bulk import Maker
 from .models import AuditAction
 from .roles import Perm
 from .sheets import SheetReadError, open_workbook
@@ -860,42 +861,6 @@ def _few_collections():
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-class Maker:
-    """New instances of a model from field values, fast: ``Model(*values)`` is the positional path
-    Django itself uses when loading rows, without the per-keyword work of ``Model(**kwargs)``
-    that would dominate a dry run. Related fields take the object (kept as the cached value)."""
-
-    def __init__(self, model):
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.position = {}
-        self.relations = {}
-        for index, model_field in enumerate(fields):
-            self.position[model_field.attname] = index
-            self.position.setdefault(model_field.name, index)
-            if model_field.is_relation:
-                self.relations[model_field.name] = model_field
-        dynamic = [not f.primary_key and f.has_default() and callable(f.default) for f in fields]
-        self.defaults = [None if f.primary_key or dynamic[i] else f.get_default() for i, f in enumerate(fields)]
-        self.callables = [(i, f.default) for i, f in enumerate(fields) if dynamic[i]]
-
-    def __call__(self, **values):
-        row = self.defaults.copy()
-        for index, default in self.callables:
-            row[index] = default()
-        related = []
-        position = self.position
-        for name, value in values.items():
-            if name in self.relations and value is not None and not isinstance(value, int):
-                related.append((self.relations[name], value))
-                value = value.pk
-            row[position[name]] = value
-        obj = self.model(*row)
-        for model_field, value in related:
-            model_field.set_cached_value(obj, value)
-        return obj
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -295,13 +295,15 @@ class XlsxSheet(Worksheet):
         done: list[tuple[int, list]] = []
         cells: list = []
         text: list[str] = []
-        # Where the parse is: row number, cell column, type and style, inside a <v> or <t>.
-        number, column, kind, style, inside = 0, -1, None, None, False
+        # Where the parse is: row number, and the cell's column, type and style.
+        number, column, kind, style = 0, -1, None, None
         # Tag names as the file spells them (with its namespace prefix, if it uses one).
-        tag_c = tag_v = tag_t = tag_row = tag_dimension = tag_data = None
+        tag_c = tag_f = tag_row = tag_dimension = tag_data = None
 
+        # Text is gathered from every tag of a cell (its <v>, or the <t>s of an inline string) and
+        # emptied at each cell and after a formula: fewer calls than following the <v> tags.
         def start(tag, attrs):
-            nonlocal number, column, kind, style, inside, cells
+            nonlocal number, column, kind, style, cells
             if tag == tag_c:
                 ref = attrs.get("r")
                 if ref:
@@ -314,8 +316,6 @@ class XlsxSheet(Worksheet):
                 kind = attrs.get("t")
                 style = attrs.get("s")
                 text.clear()
-            elif tag == tag_v or (tag == tag_t and kind == "inlineStr"):
-                inside = True
             elif tag == tag_row:
                 ref = attrs.get("r")
                 number = int(ref) if ref else number + 1
@@ -323,18 +323,22 @@ class XlsxSheet(Worksheet):
                 cells = []
 
         def end(tag):
-            nonlocal inside
             if tag == tag_c:
                 if not text or column >= MAX_COLUMNS:
                     return
                 value = text[0] if len(text) == 1 else "".join(text)
                 if kind is None or kind == "n":
-                    if style in date_styles:
-                        value = _serial_date(float(value), date1904)
-                    elif value.isdigit():
+                    if value.isdigit() and style not in date_styles:
                         value = int(value)
                     else:
-                        value = float(value)
+                        try:
+                            value = float(value)
+                        except ValueError:
+                            if value.strip():
+                                raise
+                            return  # only spacing: an empty cell
+                        if style in date_styles:
+                            value = _serial_date(value, date1904)
                 elif kind == "s":
                     value = shared[int(value)]
                 elif kind == "b":
@@ -350,21 +354,18 @@ class XlsxSheet(Worksheet):
                     cells.append(value)
                 else:
                     cells[column] = value
-            elif tag in (tag_v, tag_t):
-                inside = False
-            elif tag == tag_row and cells:
-                done.append((number, cells))
-
-        def data(chunk):
-            if inside:
-                text.append(chunk)
+            elif tag == tag_row:
+                if cells:
+                    done.append((number, cells))
+            elif tag == tag_f:
+                text.clear()  # the formula, before its value
 
         def start_document(tag, attrs):
             """The tags before the rows: the root (its namespace prefix), ``<dimension>``, ``<sheetData>``."""
-            nonlocal tag_c, tag_v, tag_t, tag_row, tag_dimension, tag_data
+            nonlocal tag_c, tag_f, tag_row, tag_dimension, tag_data
             if tag_c is None:
                 prefix = tag[:-len("worksheet")] if tag.endswith("worksheet") else ""
-                tag_c, tag_v, tag_t, tag_row = prefix + "c", prefix + "v", prefix + "t", prefix + "row"
+                tag_c, tag_f, tag_row = prefix + "c", prefix + "f", prefix + "row"
                 tag_dimension, tag_data = prefix + "dimension", prefix + "sheetData"
             elif tag == tag_dimension:
                 ref = attrs.get("ref", "")
@@ -376,7 +377,7 @@ class XlsxSheet(Worksheet):
 
         parser = _parser()
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = (
-            start_document, end, data)
+            start_document, end, text.append)
         with book.archive.open(self.part) as stream:
             while chunk := stream.read(CHUNK):
                 parser.Parse(chunk, False)

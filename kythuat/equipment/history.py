@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.dispatch import Signal
@@ -18,13 +19,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kythuat.core.bulk import bulk_insert
+from kythuat.core.bulk import Maker, bulk_insert
 
 # Sent with ``since`` (a date) whenever the register's state from that date on has changed; readiness
 # drops its snapshots of later days (equipment knows nothing of readiness: DESIGN.md §2, apps).
 register_changed = Signal()
-# Sent with ``item_ids`` after lines were registered or a counted fact of them changed (usage state,
-# unit, type…): maintenance puts them under the regimes they now follow.
+# Sent with ``item_ids`` after lines were registered (``created`` True) or a counted fact of them changed
+# (usage state, unit, type…): maintenance puts them under the regimes they now follow.
 items_changed = Signal()
 
 TRACKED = ("unit_id", "type_id", "grade", "quantity", "condition", "usage_state")
@@ -53,12 +54,16 @@ def changed(before: dict | None, item) -> bool:
     return any(before.get(name) != getattr(item, name) for name in TRACKED)
 
 
-def _period(item, day):
+@cache
+def _maker() -> Maker:
     from .models import ItemHistory
 
-    return ItemHistory(item_id=item.pk, valid_from=day, unit_id=item.unit_id, type_id=item.type_id,
-                       grade=item.grade, quantity=item.quantity, condition=item.condition,
-                       usage_state=item.usage_state)
+    return Maker(ItemHistory)
+
+
+def _period(item, day):
+    return _maker()(item_id=item.pk, valid_from=day, unit_id=item.unit_id, type_id=item.type_id, grade=item.grade,
+                    quantity=item.quantity, condition=item.condition, usage_state=item.usage_state)
 
 
 def record(items: Iterable, *, created: bool) -> None:
@@ -73,7 +78,7 @@ def record(items: Iterable, *, created: bool) -> None:
         periods = [_period(item, context_day or item.registered_on) for item in items]
         bulk_insert(periods)
         register_changed.send(sender=ItemHistory, since=min(period.valid_from for period in periods))
-        items_changed.send(sender=ItemHistory, item_ids=[item.pk for item in items])
+        items_changed.send(sender=ItemHistory, item_ids=[item.pk for item in items], created=True)
         return
     day = effective_date()
     ids = [item.pk for item in items]
@@ -89,7 +94,7 @@ def record(items: Iterable, *, created: bool) -> None:
         ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True).update(valid_to=day)
     bulk_insert([_period(item, day) for item in items])
     register_changed.send(sender=ItemHistory, since=day)
-    items_changed.send(sender=ItemHistory, item_ids=ids)
+    items_changed.send(sender=ItemHistory, item_ids=ids, created=False)
 
 
 def last_change(item_ids) -> datetime.date | None:
