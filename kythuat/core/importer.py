@@ -667,6 +667,11 @@ class Importer:
     def describe(self, obj) -> str:
         return str(obj)
 
+    def writing(self):
+        """A context around all the batches of a write, inside its transaction: what the register does
+        once for a whole file rather than once a batch (the register's lines send their signals once)."""
+        return nullcontext()
+
     def write(self, added: list, updated: list[Row]) -> None:
         """Write a checked batch: new rows, then changed rows (only the fields that changed, the
         version bumped so forms opened before the import refuse to overwrite it), audited."""
@@ -773,17 +778,18 @@ class Importer:
                               ignored=sheet.ignored)
             self.prepare()
             with transaction.atomic() if apply else nullcontext():
-                batch, done = [], 0
-                for row in sheet.rows():
-                    batch.append(row)
-                    if len(batch) >= self.batch_size:
+                with self.writing() if apply else nullcontext():
+                    batch, done = [], 0
+                    for row in sheet.rows():
+                        batch.append(row)
+                        if len(batch) >= self.batch_size:
+                            self._batch(batch, sheet, summary, apply)
+                            done = row.number - sheet.header_row
+                            batch = []
+                            if progress:
+                                progress(done, sheet.total)
+                    if batch:
                         self._batch(batch, sheet, summary, apply)
-                        done = row.number - sheet.header_row
-                        batch = []
-                        if progress:
-                            progress(done, sheet.total)
-                if batch:
-                    self._batch(batch, sheet, summary, apply)
                 if not summary.total:
                     raise ImportFileError(_("There are no rows under the header."))
                 if apply:
