@@ -72,8 +72,8 @@ def open_workbook(source) -> Workbook:
                 archive.close()
                 raise SheetReadError(str(error)) from error
         archive.close()
-        if hasattr(source, "seek"):
-            source.seek(0)
+    if hasattr(source, "seek"):
+        source.seek(0)  # where the look for a zip left it
     return CalamineBook(source)
 
 
