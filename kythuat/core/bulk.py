@@ -5,9 +5,11 @@ then parses a statement with tens of thousands of placeholders; for a million ro
 the time. ``bulk_insert`` writes the same values, prepared field by field exactly as Django prepares
 them, with one statement text per batch size: on SQLite a multi-row ``INSERT … VALUES``, on
 PostgreSQL ``INSERT … SELECT * FROM unnest(<one array per column>)``. Other databases, and rows that
-need more than plain values, go through ``bulk_create``.
+need more than plain values, go through ``bulk_create``. ``bulk_update`` does the same for updates:
+``UPDATE … FROM`` the same list of rows, where Django writes a ``CASE`` for every field of every row.
 """
 
+import sqlite3
 import time
 
 from django.db import connections, router, transaction
@@ -58,7 +60,7 @@ def bulk_insert(objs: list, *, using: str | None = None) -> list:
         statement, batch = f"{head}SELECT * FROM unnest({arrays}){tail}", POSTGRESQL_BATCH
     else:
         row = f"({', '.join(['%s'] * len(fields))})"
-        statement, batch = None, max(1, connection.ops.bulk_batch_size(fields, objs))
+        statement, batch = None, _sqlite_batch(connection, len(fields))
     texts: dict[int, str] = {}
     prepare = _Columns(fields, objs, connection)
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
@@ -78,17 +80,79 @@ def bulk_insert(objs: list, *, using: str | None = None) -> list:
     return objs
 
 
+def bulk_update(objs, fields, *, using: str | None = None) -> int:
+    """Set ``fields`` of saved rows of one model as ``QuerySet.bulk_update(objs, fields)`` does —
+    the values of the objects as they are, no signals — with one ``UPDATE … FROM`` a list of rows per
+    batch instead of Django's ``CASE WHEN id = … THEN …`` for every field of every row. Returns the
+    number of rows updated."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    model = type(objs[0])
+    alias = using or router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    fields = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    if connection.vendor not in ("sqlite", "postgresql") or sqlite3.sqlite_version_info < (3, 33) or any(
+            not f.concrete or f.many_to_many or f.primary_key or getattr(f, "generated", False)
+            or hasattr(f, "get_placeholder") for f in fields) or any(
+            getattr(obj, pk.attname) is None or any(hasattr(getattr(obj, f.attname), "resolve_expression")
+                                                    for f in fields) for obj in objs):
+        return model._base_manager.using(alias).bulk_update(objs, [f.name for f in fields])
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    if connection.vendor == "postgresql":
+        names = [f"c{index}" for index in range(len(fields) + 1)]
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in [pk, *fields])
+        source, batch = f"unnest({arrays}) AS v({', '.join(names)})", POSTGRESQL_BATCH
+    else:
+        names = [f"column{index}" for index in range(1, len(fields) + 2)]  # SQLite's names for VALUES columns
+        source, batch = None, _sqlite_batch(connection, len(fields) + 1)
+    assignments = ", ".join(f"{quote(f.column)} = v.{name}" for f, name in zip(fields, names[1:], strict=True))
+    head = f"UPDATE {table} SET {assignments} FROM "
+    tail = f" WHERE {table}.{quote(pk.column)} = v.{names[0]}"
+    row = f"({', '.join(['%s'] * (len(fields) + 1))})"
+    texts: dict[int, str] = {}
+    prepare = _Columns([pk, *fields], objs, connection, adding=False)
+    updated = 0
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            chunk = objs[start:start + batch]
+            columns = prepare(chunk)
+            if source:
+                cursor.execute(f"{head}{source}{tail}", columns)
+            else:
+                if len(chunk) not in texts:
+                    texts[len(chunk)] = f"{head}(VALUES {', '.join([row] * len(chunk))}) AS v{tail}"
+                cursor.execute(texts[len(chunk)], [value for values in zip(*columns, strict=True) for value in values])
+            updated += cursor.rowcount
+    return updated
+
+
+def _sqlite_batch(connection, columns: int) -> int:
+    """Rows per statement: as many as SQLite takes parameters (32,766 since 3.32; Django assumes 999)."""
+    connection.ensure_connection()
+    try:
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python before 3.11
+        limit = connection.features.max_query_params
+    return max(1, min(limit // columns, 2000))
+
+
 class _Columns:
     """The values of a chunk of rows, column by column, prepared as ``bulk_create`` prepares them
     (``pre_save`` then ``get_db_prep_save``) but with the clock read once per call (``auto_now`` and
     ``auto_now_add``: every row of one insert gets the same time) and each distinct value of a
     repeating field prepared once."""
 
-    def __init__(self, fields, objs, connection):
+    def __init__(self, fields, objs, connection, *, adding: bool = True):
         self.connection = connection
         self.plan = []
         for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            if not adding:  # an update writes the values as they are, as bulk_update does
+                self.plan.append((field, "memo" if field.get_internal_type() in _MEMO_TYPES else "plain", {}))
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = field.pre_save(objs[0], True)
                 for obj in objs:
                     setattr(obj, field.attname, value)
