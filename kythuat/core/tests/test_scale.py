@@ -5,8 +5,8 @@ import decimal
 
 import pytest
 
-from kythuat.core.audit import record_bulk
 from kythuat.core import bulk
+from kythuat.core.audit import record_bulk
 from kythuat.core.bulk import bulk_insert, bulk_update
 from kythuat.core.context import acting
 from kythuat.core.models import AuditEntry
