@@ -1,14 +1,16 @@
-"""Benchmark of the register import (issue 3): rows per second of the raw parse of a file (the lower
-bound: calamine reading every row), of the dry run and of the write with its audit log, and the
-peak memory, for files of 10,000 and 100,000 lines of a demo province.
+"""Benchmark of the register import (issue 3): rows per second and peak memory of the raw parse of a
+file with the import's reader (the lower bound), of the same parse with python-calamine (the reader
+used before), of the dry run, of the write with its audit log and of an update of every line, for
+files of 10,000 and 100,000 lines of a demo province.
 
     .venv/bin/python bench/import_register.py                  # SQLite in a temporary folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kythuat_bench .venv/bin/python bench/import_register.py
-    .venv/bin/python bench/import_register.py --rows 10000 100000 --updates
+    .venv/bin/python bench/import_register.py --rows 100000 200000 --updates
 
 With DATABASE_URL the database is used as it is (give a throwaway one: the demo province and the
-imported lines are written into it). Each size runs in a process of its own, so each peak memory
-figure is that size's alone. Not a test: nothing here asserts a time.
+imported lines are written into it). The temporary folder is made under $KYTHUAT_BENCH_DIR when set.
+Each measure runs in a process of its own, so each peak memory figure is that measure's alone. Not a
+test: nothing here asserts a time.
 """
 
 import argparse
@@ -20,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,8 +82,19 @@ def write_file(path: Path, rows: int, *, prefix: str, step: int = 0) -> None:
     book.close()
 
 
-def raw_parse(path: Path) -> int:
-    """The lower bound: calamine opens the sheet and every row becomes Python values."""
+def parse_stream(path: Path) -> int:
+    """The lower bound of the import: the reader it uses (core.sheets, streaming) turning every row
+    into Python values."""
+    from kythuat.core.sheets import open_workbook
+
+    book = open_workbook(path)
+    count = sum(1 for _row in next(book.worksheets()).rows())
+    book.close()
+    return count - 1
+
+
+def parse_calamine(path: Path) -> int:
+    """The reader the import used before: python-calamine, which loads the whole sheet first."""
     from python_calamine import CalamineWorkbook
 
     count = 0
@@ -92,57 +104,56 @@ def raw_parse(path: Path) -> int:
     return count - 1
 
 
-def _timed(run):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = run()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
-
-
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(data_dir: str, rows: int, updates: bool) -> dict:
+PHASES = ("stream", "calamine", "dry_run", "apply", "update")
+
+
+def phase(data_dir: str, name: str, rows: int, path: Path) -> dict:
+    """One measure in a process of its own, so its peak memory is its own: rows/s of wall-clock
+    and CPU time, growth of the peak RSS over the process's start (Django loaded), the load average."""
     _django(data_dir)
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from kythuat.core.context import acting
     from kythuat.equipment.importers import ItemImporter
 
     user = get_user_model().objects.get(username="admin")
+    base = _peak_rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    if name == "stream":
+        assert parse_stream(path) == rows
+    elif name == "calamine":
+        assert parse_calamine(path) == rows
+    elif name == "dry_run":
+        summary = ItemImporter(user=user).run(path)
+        assert summary.added == rows and not summary.bad, summary.errors[:3]
+    else:
+        with acting(user=user, source="command"):
+            summary = ItemImporter(user=user).run(path, apply=True)
+        done = summary.added if name == "apply" else summary.updated
+        assert summary.applied and done == rows, (summary.added, summary.updated, summary.errors[:3])
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"rate": round(rows / wall), "cpu_rate": round(rows / cpu), "rss_mb": round(_peak_rss_mb() - base),
+            "load": round(os.getloadavg()[0], 1)}
+
+
+def measure(me: list[str], data_dir: str, rows: int, updates: bool) -> dict:
     path = Path(data_dir) / f"register-{rows}.xlsx"
     prefix = f"B{rows}-{int(time.time())}"
-    write_file(path, rows, prefix=prefix)
-    figures = {"rows": rows, "database": connection.vendor, "file_mb": round(path.stat().st_size / 2**20, 1)}
-    base_rss = _peak_rss_mb()
 
-    count, wall, cpu = _timed(lambda: raw_parse(path))
-    assert count == rows
-    figures["parse"] = (round(rows / wall), round(rows / cpu))
+    def child(*args):
+        output = subprocess.run([*me, *args], check=True, capture_output=True, text=True).stdout
+        return json.loads(output.strip().splitlines()[-1])
 
-    summary, wall, cpu = _timed(lambda: ItemImporter(user=user).run(path))
-    assert summary.added == rows and not summary.bad, summary.errors[:3]
-    figures["dry_run"] = (round(rows / wall), round(rows / cpu))
-    figures["rss_dry_run_mb"] = round(_peak_rss_mb() - base_rss)
-
-    tracemalloc.start()
-    ItemImporter(user=user).run(path)
-    figures["python_heap_dry_run_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-    tracemalloc.stop()
-
-    with acting(user=user, source="command"):
-        summary, wall, cpu = _timed(lambda: ItemImporter(user=user).run(path, apply=True))
-    assert summary.applied and summary.added == rows
-    figures["apply"] = (round(rows / wall), round(rows / cpu))
-    figures["rss_apply_mb"] = round(_peak_rss_mb() - base_rss)
-
+    figures = {"rows": rows, **child("--write", str(path), "--rows", str(rows), "--prefix", prefix)}
+    for name in PHASES[:4]:
+        figures[name] = child("--phase", name, "--file", str(path), "--rows", str(rows))
     if updates:  # the same lines again, meters and notes changed: the update path with its audit
-        write_file(path, rows, prefix=prefix, step=1)
-        with acting(user=user, source="command"):
-            summary, wall, cpu = _timed(lambda: ItemImporter(user=user).run(path, apply=True))
-        assert summary.applied and summary.updated == rows, (summary.updated, summary.errors[:3])
-        figures["update"] = (round(rows / wall), round(rows / cpu))
+        child("--write", str(path), "--rows", str(rows), "--prefix", prefix, "--step", "1")
+        figures["update"] = child("--phase", "update", "--file", str(path), "--rows", str(rows))
     path.unlink()
     return figures
 
@@ -151,39 +162,48 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--updates", action="store_true", help="also re-import the lines with changed meters")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--write", help=argparse.SUPPRESS)
+    parser.add_argument("--prefix", help=argparse.SUPPRESS)
+    parser.add_argument("--step", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
         setup(args.data)
         return
-    if args.child:
-        print(json.dumps(measure(args.data, args.child, args.updates)))
+    if args.write:
+        _django(args.data)
+        from django.db import connection
+
+        path = Path(args.write)
+        write_file(path, args.rows[0], prefix=args.prefix, step=args.step)
+        print(json.dumps({"database": connection.vendor, "file_mb": round(path.stat().st_size / 2**20, 1)}))
         return
-    data = tempfile.mkdtemp(prefix="kythuat-bench-")
+    if args.phase:
+        print(json.dumps(phase(args.data, args.phase, args.rows[0], Path(args.file))))
+        return
+    root = os.environ.get("KYTHUAT_BENCH_DIR")
+    if root:
+        Path(root).mkdir(parents=True, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="kythuat-import-", dir=root)
     me = [sys.executable, str(Path(__file__).resolve()), "--data", data]
     subprocess.run([*me, "--setup"], check=True)
-    results = []
-    for rows in args.rows:
-        output = subprocess.run([*me, "--child", str(rows), *(["--updates"] if args.updates else [])], check=True,
-                                capture_output=True, text=True).stdout
-        results.append(json.loads(output.strip().splitlines()[-1]))
-    print(f"Register import, {results[0]['database']}, {os.cpu_count()} CPUs "
-          f"(rows/s wall-clock / per CPU-second of this process)")
-    print(f"{'rows':>8} {'file':>7} {'raw parse':>17} {'dry run':>15} {'apply+audit':>15} "
-          f"{'update+audit':>15} {'RSS dry':>8} {'RSS apply':>9} {'py heap':>8}")
+    results = [measure(me, data, rows, args.updates) for rows in args.rows]
+    print(f"Register import, {results[0]['database']}, {os.cpu_count()} CPUs: rows/s of wall-clock time / per "
+          f"CPU-second of the process; growth of its peak RSS; load average (1 min) at the end")
+    print(f"{'rows':>8} {'file':>7}  " + "  ".join(f"{name:>25}" for name in PHASES))
     for r in results:
-        def pair(key, r=r):
-            return f"{r[key][0]:>7,} / {r[key][1]:>7,}" if key in r else f"{'—':>15}"
-        print(f"{r['rows']:>8,} {r['file_mb']:>5} MB {pair('parse'):>17} {pair('dry_run')} {pair('apply')} "
-              f"{pair('update')} {r['rss_dry_run_mb']:>5} MB {r['rss_apply_mb']:>6} MB "
-              f"{r['python_heap_dry_run_mb']:>5} MB")
+        cells = []
+        for name in PHASES:
+            f = r.get(name)
+            cells.append(f"{f['rate']:>7,} /{f['cpu_rate']:>7,} {f['rss_mb']:>4} MB {f['load']:>4}" if f
+                         else f"{'—':>25}")
+        print(f"{r['rows']:>8,} {r['file_mb']:>4} MB  " + "  ".join(cells))
     last = results[-1]
-    print(f"Target: {TARGET:,} rows/s with audit; apply reached {last['apply'][0]:,} rows/s "
-          f"({last['apply'][0] / last['parse'][0]:.0%} of the raw parse) at {last['rows']:,} rows.")
-    print("RSS: growth of the process's peak resident memory over its start; py heap: tracemalloc peak of "
-          "the dry run (Python objects only; calamine keeps the sheet's cells outside it).")
+    print(f"Target: {TARGET:,} rows/s with audit; apply reached {last['apply']['rate']:,} rows/s "
+          f"({last['apply']['rate'] / last['stream']['rate']:.0%} of the raw parse) at {last['rows']:,} rows.")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ run and writes all or nothing.
         def check(self, row):  # a new line (row.add(obj)), a change (row.update(obj)) or row.error(...)
             ...
 
-Files (.xlsx, .xlsm, .xls, .ods) are read with python-calamine; rows become Python values one at a
-time and are handled a batch at a time, so our memory holds one batch, not the sheet (calamine
-keeps the cells of the open sheet in its own compact form). Writing happens in one transaction with
-``bulk_create`` / ``bulk_update`` and the audit log's ``record_bulk``: a single bad row and nothing
-is written.
+Files (.xlsx, .xlsm, .xls, .ods) are read by ``core.sheets``: an .xlsx a chunk of its XML at a time,
+so memory holds a few rows, not the sheet (.xls and .ods are read whole, bounded by the upload's
+size limit). Rows become Python values one at a time and are handled a batch at a time. Writing
+happens in one transaction with ``bulk_create`` / ``bulk_update`` and the audit log's
+``record_bulk``: a single bad row and nothing is written.
 """
 
 import datetime
@@ -22,10 +22,13 @@ import decimal
 import gc
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
+from xml.parsers import expat
 
 import xlsxwriter
 from django.conf import settings
@@ -36,11 +39,12 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .audit import record_bulk
+from .bulk import Maker
 from .models import AuditAction
 from .roles import Perm
+from .sheets import SheetReadError, open_workbook
 from .text import fold
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -399,60 +403,55 @@ class Row:
 # --- reading a file -------------------------------------------------------------------------------
 
 class Sheet:
-    """The first sheet of a file whose header the columns recognise; iterates its data rows."""
+    """The first sheet of a file whose header the columns recognise; iterates its data rows, read from
+    the file as they are iterated (``core.sheets``)."""
 
     def __init__(self, source, columns, *, max_rows: int | None = None):
         self.columns = columns
+        self.max_rows = max_rows or settings.IMPORT_MAX_ROWS
         try:
-            if hasattr(source, "read"):
-                self.book = CalamineWorkbook.from_filelike(source)
-            else:
-                self.book = CalamineWorkbook.from_path(str(source))
-        except (CalamineError, ValueError, TypeError, OSError) as error:
+            self.book = open_workbook(source)
+        except SheetReadError as error:
             raise ImportFileError(_("This is not an Excel (.xlsx, .xls) or OpenDocument (.ods) spreadsheet.")) \
                 from error
         try:
-            self._find_header(max_rows or settings.IMPORT_MAX_ROWS)
+            with _unreadable():
+                self._find_header()
         except BaseException:
             self.close()
             raise
 
-    def _find_header(self, max_rows: int) -> None:
+    def _find_header(self) -> None:
         keys = {}
         for column in self.columns:
             for key in column.header_keys():
                 keys.setdefault(key, column)
         seen_data = False
-        for meta in self.book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
-                continue
-            sheet = self.book.get_sheet_by_name(meta.name)
-            if not sheet.height or sheet.start is None:
-                continue
-            seen_data = True
-            rows = sheet.iter_rows()
-            head = []
-            for cells in rows:
-                head.append(cells)
+        for worksheet in self.book.worksheets():
+            rows = worksheet.rows()
+            head = []  # the first rows with something in them: the header may sit under a title
+            for numbered in rows:
+                head.append(numbered)
                 if len(head) >= HEADER_SEARCH_ROWS:
                     break
+            if not head:
+                continue
+            seen_data = True
             best, best_index = [], None
-            for index, cells in enumerate(head):
+            for index, (_number, cells) in enumerate(head):
                 matched = [(i, keys[header_key(c)]) for i, c in enumerate(cells)
                            if isinstance(c, str) and header_key(c) in keys]
                 if len(matched) > len(best) and len(matched) >= min(2, len(self.columns)):
                     best, best_index = matched, index
             if best_index is None:
                 continue
-            header_cells = head[best_index]
-            self.sheet_name = meta.name
-            # iter_rows starts at the sheet's first row (empty leading rows included) while height
-            # counts from the first row with data: row numbers are the sheet's own, as Excel shows them.
-            self.header_row = best_index + 1
-            self.total = max(sheet.start[0] + sheet.height - self.header_row, 0)
-            if self.total > max_rows:
-                raise ImportFileError(_("The file has %(rows)s rows; at most %(max)s can be imported at once. "
-                                        "Split it into several files.") % {"rows": self.total, "max": max_rows})
+            self.header_row, header_cells = head[best_index]
+            self.sheet_name = worksheet.name
+            # Row numbers are the sheet's own, as Excel shows them (empty leading rows counted).
+            last = max(worksheet.last_row(), head[-1][0])
+            self.total = max(last - self.header_row, 0)
+            if self.total > self.max_rows:
+                raise ImportFileError(self._too_many(self.total))
             self.mapping, fields = [], {}
             for index, column in best:
                 if column.field in fields:
@@ -476,6 +475,10 @@ class Sheet:
                                 "Download the template to see them.") % {
             "list": ", ".join(f"“{c.header}”" for c in self.columns[:3])})
 
+    def _too_many(self, rows: int) -> str:
+        return _("The file has %(rows)s rows; at most %(max)s can be imported at once. Split it into several "
+                 "files.") % {"rows": rows, "max": self.max_rows}
+
     def header_of(self, field: str | None) -> str:
         if field is None:
             return ""
@@ -485,29 +488,36 @@ class Sheet:
 
     def rows(self) -> Iterator[Row]:
         """The data rows as ``Row``s, blank rows skipped, blank cells left out of ``values``."""
-        number = self.header_row
+        header_row = number = self.header_row
+        last_allowed = header_row + self.max_rows
         mapping = [(index, column.field, column.parse) for index, column in self.mapping]
-        for source in (self._pending, self._rows):
-            for cells in source:
-                number += 1
-                size = len(cells)
-                values, errors = {}, []
-                for index, name, parse in mapping:
-                    raw = cells[index] if index < size else ""
-                    if raw.__class__ is str:
-                        if not raw or raw.isspace():
+        with _unreadable():
+            for source in (self._pending, self._rows):
+                for number, cells in source:
+                    if number > last_allowed:  # the sheet said it had fewer rows
+                        raise ImportFileError(self._too_many(number - header_row))
+                    size = len(cells)
+                    values, errors = {}, []
+                    for index, name, parse in mapping:
+                        if index >= size:
                             continue
-                        raw = raw.strip()
-                    elif raw is None:
-                        continue
-                    try:
-                        values[name] = parse(raw)
-                    except CellError as error:
-                        errors.append((name, str(error)))
-                if values or errors:
-                    yield Row(number, values, errors)
-                elif any(c != "" and c is not None for c in cells):
-                    yield Row(number, {}, [])  # only columns we do not read: still a row to report
+                        raw = cells[index]
+                        if raw.__class__ is str:
+                            if not raw or raw.isspace():
+                                continue
+                            raw = raw.strip()
+                        elif raw is None:
+                            continue
+                        try:
+                            values[name] = parse(raw)
+                        except CellError as error:
+                            errors.append((name, str(error)))
+                    if values or errors:
+                        yield Row(number, values, errors)
+                    elif any(c != "" and c is not None for c in cells):
+                        yield Row(number, {}, [])  # only columns we do not read: still a row to report
+        if number - header_row > self.total:
+            self.total = number - header_row
 
     def close(self) -> None:
         self.book.close()
@@ -657,6 +667,11 @@ class Importer:
     def describe(self, obj) -> str:
         return str(obj)
 
+    def writing(self):
+        """A context around all the batches of a write, inside its transaction: what the register does
+        once for a whole file rather than once a batch (the register's lines send their signals once)."""
+        return nullcontext()
+
     def write(self, added: list, updated: list[Row]) -> None:
         """Write a checked batch: new rows, then changed rows (only the fields that changed, the
         version bumped so forms opened before the import refuse to overwrite it), audited."""
@@ -763,17 +778,18 @@ class Importer:
                               ignored=sheet.ignored)
             self.prepare()
             with transaction.atomic() if apply else nullcontext():
-                batch, done = [], 0
-                for row in sheet.rows():
-                    batch.append(row)
-                    if len(batch) >= self.batch_size:
+                with self.writing() if apply else nullcontext():
+                    batch, done = [], 0
+                    for row in sheet.rows():
+                        batch.append(row)
+                        if len(batch) >= self.batch_size:
+                            self._batch(batch, sheet, summary, apply)
+                            done = row.number - sheet.header_row
+                            batch = []
+                            if progress:
+                                progress(done, sheet.total)
+                    if batch:
                         self._batch(batch, sheet, summary, apply)
-                        done = row.number - sheet.header_row
-                        batch = []
-                        if progress:
-                            progress(done, sheet.total)
-                if batch:
-                    self._batch(batch, sheet, summary, apply)
                 if not summary.total:
                     raise ImportFileError(_("There are no rows under the header."))
                 if apply:
@@ -830,6 +846,15 @@ class Importer:
 
 
 @contextmanager
+def _unreadable():
+    """A file found broken while its rows are read (a truncated zip, bad XML): said as a file error."""
+    try:
+        yield
+    except (SheetReadError, zipfile.BadZipFile, expat.ExpatError, zlib.error, EOFError) as error:
+        raise ImportFileError(_("The file is damaged: it could not be read to its end.")) from error
+
+
+@contextmanager
 def _few_collections():
     """Python's cyclic garbage collector scans every live object now and then; with the many objects a
     long import makes, those scans grew to half its time. What exists before the run is set aside
@@ -842,42 +867,6 @@ def _few_collections():
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-class Maker:
-    """New instances of a model from field values, fast: ``Model(*values)`` is the positional path
-    Django itself uses when loading rows, without the per-keyword work of ``Model(**kwargs)``
-    that would dominate a dry run. Related fields take the object (kept as the cached value)."""
-
-    def __init__(self, model):
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.position = {}
-        self.relations = {}
-        for index, model_field in enumerate(fields):
-            self.position[model_field.attname] = index
-            self.position.setdefault(model_field.name, index)
-            if model_field.is_relation:
-                self.relations[model_field.name] = model_field
-        dynamic = [not f.primary_key and f.has_default() and callable(f.default) for f in fields]
-        self.defaults = [None if f.primary_key or dynamic[i] else f.get_default() for i, f in enumerate(fields)]
-        self.callables = [(i, f.default) for i, f in enumerate(fields) if dynamic[i]]
-
-    def __call__(self, **values):
-        row = self.defaults.copy()
-        for index, default in self.callables:
-            row[index] = default()
-        related = []
-        position = self.position
-        for name, value in values.items():
-            if name in self.relations and value is not None and not isinstance(value, int):
-                related.append((self.relations[name], value))
-                value = value.pk
-            row[position[name]] = value
-        obj = self.model(*row)
-        for model_field, value in related:
-            model_field.set_cached_value(obj, value)
-        return obj
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -8,9 +8,11 @@ change dated before the line's last recorded change is refused.
 """
 
 import datetime
+from array import array
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.dispatch import Signal
@@ -18,13 +20,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kythuat.core.bulk import bulk_insert
+from kythuat.core.bulk import Maker, bulk_insert
 
 # Sent with ``since`` (a date) whenever the register's state from that date on has changed; readiness
 # drops its snapshots of later days (equipment knows nothing of readiness: DESIGN.md §2, apps).
 register_changed = Signal()
-# Sent with ``item_ids`` after lines were registered or a counted fact of them changed (usage state,
-# unit, type…): maintenance puts them under the regimes they now follow.
+# Sent with ``item_ids`` after lines were registered (``created`` True) or a counted fact of them changed
+# (usage state, unit, type…): maintenance puts them under the regimes they now follow.
 items_changed = Signal()
 
 TRACKED = ("unit_id", "type_id", "grade", "quantity", "condition", "usage_state")
@@ -53,12 +55,16 @@ def changed(before: dict | None, item) -> bool:
     return any(before.get(name) != getattr(item, name) for name in TRACKED)
 
 
-def _period(item, day):
+@cache
+def _maker() -> Maker:
     from .models import ItemHistory
 
-    return ItemHistory(item_id=item.pk, valid_from=day, unit_id=item.unit_id, type_id=item.type_id,
-                       grade=item.grade, quantity=item.quantity, condition=item.condition,
-                       usage_state=item.usage_state)
+    return Maker(ItemHistory)
+
+
+def _period(item, day):
+    return _maker()(item_id=item.pk, valid_from=day, unit_id=item.unit_id, type_id=item.type_id, grade=item.grade,
+                    quantity=item.quantity, condition=item.condition, usage_state=item.usage_state)
 
 
 def record(items: Iterable, *, created: bool) -> None:
@@ -72,8 +78,7 @@ def record(items: Iterable, *, created: bool) -> None:
         context_day = _effective.get()
         periods = [_period(item, context_day or item.registered_on) for item in items]
         bulk_insert(periods)
-        register_changed.send(sender=ItemHistory, since=min(period.valid_from for period in periods))
-        items_changed.send(sender=ItemHistory, item_ids=[item.pk for item in items])
+        _changed(min(period.valid_from for period in periods), [item.pk for item in items], created=True)
         return
     day = effective_date()
     ids = [item.pk for item in items]
@@ -88,8 +93,42 @@ def record(items: Iterable, *, created: bool) -> None:
                                                           "day": date_format(day, "SHORT_DATE_FORMAT")})
         ItemHistory.objects.filter(item_id__in=chunk, valid_to__isnull=True).update(valid_to=day)
     bulk_insert([_period(item, day) for item in items])
-    register_changed.send(sender=ItemHistory, since=day)
-    items_changed.send(sender=ItemHistory, item_ids=ids)
+    _changed(day, ids, created=False)
+
+
+_gathered: ContextVar[dict | None] = ContextVar("kythuat_history_gathered", default=None)
+
+
+@contextmanager
+def gathered():
+    """Send the signals of the block's changes once, at its end (and not if it fails): an import of
+    100,000 lines written 1,000 at a time syncs the maintenance schedules once, in large chunks."""
+    pending = {"since": None, True: array("q"), False: array("q")}
+    token = _gathered.set(pending)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    if pending["since"] is not None:
+        _send(pending["since"], pending[True], created=True)
+        _send(pending["since"], pending[False], created=False)
+
+
+def _changed(since: datetime.date, item_ids: list, *, created: bool) -> None:
+    pending = _gathered.get()
+    if pending is None:
+        _send(since, item_ids, created=created)
+        return
+    pending["since"] = since if pending["since"] is None else min(pending["since"], since)
+    pending[created].extend(item_ids)
+
+
+def _send(since: datetime.date, item_ids, *, created: bool) -> None:
+    from .models import ItemHistory
+
+    if len(item_ids):
+        register_changed.send(sender=ItemHistory, since=since)
+        items_changed.send(sender=ItemHistory, item_ids=list(item_ids), created=created)
 
 
 def last_change(item_ids) -> datetime.date | None:

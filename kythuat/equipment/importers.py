@@ -18,6 +18,7 @@ from kythuat.core.roles import Perm
 from kythuat.core.text import fold
 from kythuat.org.models import Unit
 
+from . import history
 from .choices import Completeness, Condition, LocationClass, TrackedBy, UsageState
 from .models import METERS, EquipmentType, Item
 
@@ -235,6 +236,9 @@ class ItemImporter(Importer):
 
     def describe(self, obj):
         return f"{obj} · {self.unit_names.get(obj.unit_id, '')}"
+
+    def writing(self):
+        return history.gathered()
 
     def template_lists(self):
         """Sheets of the codes the user may use, for the template's drop-down lists."""

@@ -171,11 +171,16 @@ class ItemQuerySet(ScopedQuerySet):
         return made
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        from kythuat.core.bulk import bulk_update
+
         from . import history
 
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            if args or kwargs:
+                count = super().bulk_update(objs, fields, *args, **kwargs)
+            else:
+                count = bulk_update(objs, fields, using=self.db)
             if set(fields) & set(history.TRACKED):
                 history.record(objs, created=False)
         return count

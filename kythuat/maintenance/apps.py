@@ -12,9 +12,9 @@ class MaintenanceConfig(AppConfig):
 
         from . import importers, schedules  # noqa: F401  (importers: registers the rules' and the log's importers)
 
-        def follow(sender, item_ids, **kwargs):
+        def follow(sender, item_ids, created=False, **kwargs):
             # Items registered, or whose usage state, type or unit changed: under the regimes that now apply.
-            schedules.sync(item_ids, since=history.effective_date())
+            schedules.sync(item_ids, since=history.effective_date(), new=created)
 
         history.items_changed.connect(follow, dispatch_uid="maintenance_follow_items", weak=False)
 
