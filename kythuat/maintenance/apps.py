@@ -21,11 +21,14 @@ class MaintenanceConfig(AppConfig):
         from kythuat.core import demo
         from kythuat.core import panels as core_panels
 
+        from . import demo as maintenance_demo
         from . import panels
         from .selectors import summarise_due
 
         core_panels.register("equipment.item", "maintenance/item_panel.html", panels.item_panel, order=10)
         core_panels.register("home", "maintenance/home_panel.html", panels.home_panel, order=10)
+        # After the register (20): its history of work, usage and faults.
+        demo.register(50, "maintenance", maintenance_demo.run)
         # Last of the demo: the day's reminders, as the nightly task makes them.
         demo.register(90, "maintenance-reminders",
                       lambda options: [f"Nhắc việc / reminders: {summarise_due()} đơn vị / units."])
