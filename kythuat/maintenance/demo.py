@@ -79,18 +79,18 @@ class Depth:
 
 
 def depth_for(items: int) -> Depth:
-    """Up to ``FULL_DETAIL`` items: fifteen years of maintenance by km / hours, repairs and faults, six
-    technical months, three seasons, four months and five weeks of the calendar. Beyond, the windows
-    shrink so that a million items keep two or three work lines each; every schedule still has its last
-    work, or, past the windows, a start within one interval. Each window is unbroken, so on-time rates
-    count only work that was due inside the recorded history."""
+    """Up to ``FULL_DETAIL`` items: fifteen years of maintenance by km / hours, repairs and faults, four
+    technical months, two seasons, three months and four weeks of the calendar (about nine work lines
+    an item). Beyond, the windows shrink so that a million items keep about two lines each: every
+    schedule still has its last work, or, past the windows, a start within one interval. Each window is
+    unbroken, so on-time rates count only work that was due inside the recorded history."""
     if items <= FULL_DETAIL:
-        return Depth(weeks=5, months=4, seasons=3, tech_months=6, sealed_quarters=4, years=15, usage_months=12,
-                     firing_years=2)
-    if items <= 10 * FULL_DETAIL:
-        return Depth(weeks=3, months=2, seasons=1, tech_months=2, sealed_quarters=2, years=5, usage_months=6,
+        return Depth(weeks=4, months=3, seasons=2, tech_months=4, sealed_quarters=4, years=15, usage_months=12,
                      firing_years=1)
-    return Depth(weeks=2, months=1, seasons=0, tech_months=0, sealed_quarters=1, years=2, usage_months=2,
+    if items <= 10 * FULL_DETAIL:
+        return Depth(weeks=2, months=2, seasons=1, tech_months=1, sealed_quarters=2, years=5, usage_months=4,
+                     firing_years=1)
+    return Depth(weeks=1, months=1, seasons=0, tech_months=0, sealed_quarters=1, years=1, usage_months=1,
                  firing_years=0)
 
 
