@@ -23,7 +23,7 @@ The calendar is dense in the recent period and sparser further back (``Depth``):
 weekly, older years keep their technical month, seasonal preservation, maintenance and repairs. On a
 large register (``--items 1000000``) the recent windows shrink so that the history stays a few lines
 per item (docs/performance.md, *Maintenance*). Written in bulk (``core.bulk.bulk_insert``) and
-audited in bulk (``core.audit.record_bulk``), a border post at a time in batches.
+audited in bulk (``core.audit.record_bulk``), in batches of whole border posts (about 20,000 items).
 """
 
 import bisect
@@ -156,7 +156,7 @@ class Calendar:
 
     def __init__(self, rng: random.Random, today: datetime.date, depth: Depth):
         weekday = rng.choice([3, 4, 4, 5])  # Thursday to Saturday
-        lag = rng.choice([0] * 6 + [7, 14])  # a unit in three is a week or two behind
+        lag = rng.choice([0] * 6 + [7, 14])  # a unit in four is a week or two behind
         last = _wd(today - datetime.timedelta(days=lag), weekday)
         self.dates: dict[datetime.date, set[str]] = defaultdict(set)
         for week in range(depth.weeks):
