@@ -16,6 +16,7 @@
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -32,6 +33,18 @@ BUCKETS = ("overdue", "due_week", "due_month", "meter_due")
 
 class Rollback(Exception):
     """Raised at the end of a measured write to undo it."""
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """A transaction that the block ends with ``raise Rollback``: the measured write leaves nothing."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+    except Rollback:
+        pass
 
 
 # --- 1. the due list ---------------------------------------------------------------------------------
@@ -149,7 +162,7 @@ TABLES = ("maintenance_workorder", "maintenance_workorderitem", "maintenance_tec
 
 def technical_day(args) -> dict:
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
 
     from kythuat.maintenance import services
@@ -168,39 +181,29 @@ def technical_day(args) -> dict:
     written = {}
 
     def service():
-        try:
-            with transaction.atomic():
-                before = {table: _max_id(table) for table in TABLES}
-                services.record_technical_day(user=user, unit=post, date=day, lines=lines)
-                if not written:  # the rows it wrote, for the raw replay
-                    for table in TABLES:
-                        written[table] = _rows_after(table, before[table])
-                    written["schedules"] = _rows(Schedule._meta.db_table, "item_id", items)
-                raise Rollback
-        except Rollback:
-            pass
+        with rolled_back():
+            before = {table: _max_id(table) for table in TABLES}
+            services.record_technical_day(user=user, unit=post, date=day, lines=lines)
+            if not written:  # the rows it wrote, for the raw replay
+                for table in TABLES:
+                    written[table] = _rows_after(table, before[table])
+                written["schedules"] = _rows(Schedule._meta.db_table, "item_id", items)
+            raise Rollback
 
-    cpu = time.process_time()
-    service_ms, _ = median_ms(service, args.day_runs, 1)
-    service_cpu = (time.process_time() - cpu) * 1000 / (args.day_runs + 1)
+    service_ms, service_cpu, _ = timed(service, args.day_runs, 1)
 
     def raw():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                for table in TABLES:
-                    _insert(cursor, table, *written[table])
-                columns, rows = written["schedules"]
-                keep = [i for i, name in enumerate(columns) if name != "id"]
-                cursor.executemany(
-                    f"UPDATE maintenance_schedule SET {', '.join(f'{columns[i]} = %s' for i in keep)} WHERE id = %s",
-                    [[row[i] for i in keep] + [row[columns.index("id")]] for row in rows])
-                raise Rollback
-        except Rollback:
-            pass
+        with rolled_back(), connection.cursor() as cursor:
+            for table in TABLES:
+                _insert(cursor, table, *written[table])
+            columns, rows = written["schedules"]
+            keep = [i for i, name in enumerate(columns) if name != "id"]
+            cursor.executemany(
+                f"UPDATE maintenance_schedule SET {', '.join(f'{columns[i]} = %s' for i in keep)} WHERE id = %s",
+                [[row[i] for i in keep] + [row[columns.index("id")]] for row in rows])
+            raise Rollback
 
-    cpu = time.process_time()
-    raw_ms, _ = median_ms(raw, args.day_runs, 1)
-    raw_cpu = (time.process_time() - cpu) * 1000 / (args.day_runs + 1)
+    raw_ms, raw_cpu, _ = timed(raw, args.day_runs, 1)
     counts = {table: len(written[table][1]) for table in TABLES}
     return {"items": len(items), "day": day, "service_ms": service_ms, "raw_ms": raw_ms, "service_cpu": service_cpu,
             "raw_cpu": raw_cpu, "rows": counts,
@@ -279,41 +282,37 @@ def historical_orders(count: int, seed: int, sample: dict):
 
 def bulk_orm(count: int, seed: int, user, sample: dict) -> float:
     """The demo's way: model rows, ``bulk_insert``, ``record_bulk``. Seconds."""
-    from django.db import transaction
 
     from kythuat.core.audit import record_bulk
     from kythuat.core.bulk import bulk_insert
     from kythuat.maintenance.models import WorkOrder, WorkOrderItem
 
     started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            for orders, lines in historical_orders(count, seed, sample):
-                rows = []
-                for unit, number, kind, day in orders:
-                    order = WorkOrder(unit_id=unit, number=number, kind=kind, level="monthly" if kind ==
-                                      "preservation" else "maint_1", status="verified", planned_start=day,
-                                      started_on=day, finished_on=day, done_by=user, verified_by=user,
-                                      description="Bảo quản định kỳ")
-                    order.search_text = order.build_search_text()
-                    rows.append(order)
-                bulk_insert(rows)
-                record_bulk(rows)
-                items = [WorkOrderItem(work_order=order, item=sample[item_id], grade_before=2, ok=True)
-                         for order, item_ids in zip(rows, lines, strict=True) for item_id in item_ids]
-                bulk_insert(items)
-                record_bulk(items)
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        for orders, lines in historical_orders(count, seed, sample):
+            rows = []
+            for unit, number, kind, day in orders:
+                order = WorkOrder(unit_id=unit, number=number, kind=kind, level="monthly" if kind ==
+                                  "preservation" else "maint_1", status="verified", planned_start=day,
+                                  started_on=day, finished_on=day, done_by=user, verified_by=user,
+                                  description="Bảo quản định kỳ")
+                order.search_text = order.build_search_text()
+                rows.append(order)
+            bulk_insert(rows)
+            record_bulk(rows)
+            items = [WorkOrderItem(work_order=order, item=sample[item_id], grade_before=2, ok=True)
+                     for order, item_ids in zip(rows, lines, strict=True) for item_id in item_ids]
+            bulk_insert(items)
+            record_bulk(items)
+        elapsed = time.perf_counter() - started
+        raise Rollback
     return elapsed
 
 
 def bulk_raw(count: int, seed: int, user, sample: dict) -> float:
     """The same rows and audit entries by hand: multi-row INSERT (SQLite) or COPY (PostgreSQL). Seconds."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
 
     from kythuat.maintenance.models import WorkOrder, WorkOrderItem
@@ -328,44 +327,41 @@ def bulk_raw(count: int, seed: int, user, sample: dict) -> float:
                   "content_type_id", "object_id", "object_repr", "scope_unit_id", "changes", "search_text"]
     postgres = connection.vendor == "postgresql"
     started = time.perf_counter()
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            next_order = _max_id("maintenance_workorder") + 1
-            next_line = _max_id("maintenance_workorderitem") + 1
-            for orders, lines in historical_orders(count, seed, sample):
-                order_rows, line_rows, audit_rows = [], [], []
-                for (unit, number, kind, day), item_ids in zip(orders, lines, strict=True):
-                    level = "monthly" if kind == "preservation" else "maint_1"
-                    order_rows.append([next_order, unit, number, kind, level, "unit", "verified", day, day, day,
-                                       user.pk, user.pk, "Bảo quản định kỳ", "", number.lower(), 1, now, now])
+    with rolled_back(), connection.cursor() as cursor:
+        next_order = _max_id("maintenance_workorder") + 1
+        next_line = _max_id("maintenance_workorderitem") + 1
+        for orders, lines in historical_orders(count, seed, sample):
+            order_rows, line_rows, audit_rows = [], [], []
+            for (unit, number, kind, day), item_ids in zip(orders, lines, strict=True):
+                level = "monthly" if kind == "preservation" else "maint_1"
+                order_rows.append([next_order, unit, number, kind, level, "unit", "verified", day, day, day,
+                                   user.pk, user.pk, "Bảo quản định kỳ", "", number.lower(), 1, now, now])
+                audit_rows.append([now, user.pk, user.username, "", "command", None, "create",
+                                   types[WorkOrder], str(next_order), number, unit,
+                                   json.dumps({"id": [None, next_order], "unit_id": [None, unit],
+                                               "number": [None, number], "kind": [None, kind],
+                                               "level": [None, level], "place": [None, "unit"],
+                                               "status": [None, "verified"], "planned_start": [None, str(day)],
+                                               "started_on": [None, str(day)], "finished_on": [None, str(day)],
+                                               "done_by_id": [None, user.pk], "verified_by_id": [None, user.pk],
+                                               "description": [None, "Bảo quản định kỳ"]}),
+                                   number.lower()])
+                for item_id in item_ids:
+                    line_rows.append([next_line, next_order, item_id, 2, "", "{}", True, ""])
+                    name = str(sample[item_id])
                     audit_rows.append([now, user.pk, user.username, "", "command", None, "create",
-                                       types[WorkOrder], str(next_order), number, unit,
-                                       json.dumps({"id": [None, next_order], "unit_id": [None, unit],
-                                                   "number": [None, number], "kind": [None, kind],
-                                                   "level": [None, level], "place": [None, "unit"],
-                                                   "status": [None, "verified"], "planned_start": [None, str(day)],
-                                                   "started_on": [None, str(day)], "finished_on": [None, str(day)],
-                                                   "done_by_id": [None, user.pk], "verified_by_id": [None, user.pk],
-                                                   "description": [None, "Bảo quản định kỳ"]}),
-                                       number.lower()])
-                    for item_id in item_ids:
-                        line_rows.append([next_line, next_order, item_id, 2, "", "{}", True, ""])
-                        name = str(sample[item_id])
-                        audit_rows.append([now, user.pk, user.username, "", "command", None, "create",
-                                           types[WorkOrderItem], str(next_line), name, unit,
-                                           json.dumps({"id": [None, next_line], "work_order_id": [None, next_order],
-                                                       "item_id": [None, item_id], "grade_before": [None, 2],
-                                                       "checklist": [None, {}], "ok": [None, True]}),
-                                           name.lower()])
-                        next_line += 1
-                    next_order += 1
-                _write(cursor, postgres, "maintenance_workorder", ["id", *order_cols], order_rows)
-                _write(cursor, postgres, "maintenance_workorderitem", ["id", *line_cols], line_rows)
-                _write(cursor, postgres, "core_auditentry", audit_cols, audit_rows)
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        pass
+                                       types[WorkOrderItem], str(next_line), name, unit,
+                                       json.dumps({"id": [None, next_line], "work_order_id": [None, next_order],
+                                                   "item_id": [None, item_id], "grade_before": [None, 2],
+                                                   "checklist": [None, {}], "ok": [None, True]}),
+                                       name.lower()])
+                    next_line += 1
+                next_order += 1
+            _write(cursor, postgres, "maintenance_workorder", ["id", *order_cols], order_rows)
+            _write(cursor, postgres, "maintenance_workorderitem", ["id", *line_cols], line_rows)
+            _write(cursor, postgres, "core_auditentry", audit_cols, audit_rows)
+        elapsed = time.perf_counter() - started
+        raise Rollback
     return elapsed
 
 
