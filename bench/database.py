@@ -23,6 +23,9 @@ from pathlib import Path
 ROOT = Path(os.environ.get("KYTHUAT_BENCH_DIR", "/tmp/kythuat-bench"))
 # Server of the PostgreSQL benchmark databases; their names all start with kythuat_bench.
 PG_SERVER = os.environ.get("KYTHUAT_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# Appended to the PostgreSQL database names (``kythuat_bench_1000u_1000000_<tag>``), so that two people
+# can build databases of the same size on one server at the same time; empty: no suffix.
+TAG = re.sub(r"[^a-z0-9_]", "", os.environ.get("KYTHUAT_BENCH_TAG", "").lower())
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -41,7 +44,7 @@ class BenchDatabase:
 
     @property
     def name(self) -> str:
-        return f"kythuat_bench_{self.units}u_{self.items}"
+        return f"kythuat_bench_{self.units}u_{self.items}" + (f"_{TAG}" if TAG else "")
 
     @property
     def data_dir(self) -> Path:

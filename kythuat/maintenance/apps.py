@@ -21,6 +21,7 @@ class MaintenanceConfig(AppConfig):
         from kythuat.core import demo
         from kythuat.core import panels as core_panels
 
+        from . import demo as maintenance_demo
         from . import panels
         from .selectors import summarise_due
 
@@ -32,6 +33,8 @@ class MaintenanceConfig(AppConfig):
 
         core_panels.register_action("equipment.item_list", label=gettext_lazy("Plan work for the ticked items"),
                                     url_name="maintenance:workorder_add", perm=Perm.LOG_WORK)
+        # After the register (20): its history of work, usage and faults.
+        demo.register(50, "maintenance", maintenance_demo.run)
         # Last of the demo: the day's reminders, as the nightly task makes them.
         demo.register(90, "maintenance-reminders",
                       lambda options: [f"Nhắc việc / reminders: {summarise_due()} đơn vị / units."])
