@@ -75,6 +75,17 @@ class DomainModelSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
+class StepSerializer(serializers.Serializer):
+    """Body of a document's step: the version the client read (a stale one is refused with 409)."""
+
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text=_("The version of the record you read (409 if stale)"))
+
+
+class DatedStepSerializer(StepSerializer):
+    on = serializers.DateField(required=False, help_text=_("The day it takes effect; empty: today"))
+
+
 class AuditEntrySerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
 

@@ -40,4 +40,5 @@ urlpatterns = [
     path("org/", include("kythuat.org.api.urls")),
     path("equipment/", include("kythuat.equipment.api.urls")),
     path("readiness/", include("kythuat.readiness.api.urls")),
+    path("maintenance/", include("kythuat.maintenance.api.urls")),
 ]
