@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.serializers import as_serializer_error
 
 from kythuat.core.models import ApiToken, AuditEntry, ImportRun
+
+from .exceptions import field_errors
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
@@ -67,7 +68,7 @@ class DomainModelSerializer(serializers.ModelSerializer):
         try:
             probe.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(as_serializer_error(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         return attrs
 
     def update(self, instance, validated_data):

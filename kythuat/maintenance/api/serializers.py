@@ -182,6 +182,7 @@ class WorkOrderSerializer(ServiceMadeSerializer):
         changeable = ("number", "level", "place", "planned_start", "planned_end", "technicians", "description")
         extra_kwargs = {"number": {"required": False, "allow_blank": True,
                                    "help_text": _("Empty: numbered automatically")}}
+        validators = []  # the number's uniqueness is checked with the row (service, model probe)
 
     def get_fields(self):
         fields = super().get_fields()

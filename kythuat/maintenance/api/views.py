@@ -134,7 +134,7 @@ class UsageLogViewSet(ScopedModelViewSet):
     """Usage (khai thác): ``POST`` logs a use (``services.log_usage``); the item's meters move on and
     its schedules due by meter are flagged. Only the operator, purpose and route change afterwards."""
 
-    queryset = UsageLog.objects.all()
+    queryset = UsageLog.objects.select_related("item__type")
     serializer_class = serializers.UsageLogSerializer
     filterset_class = filtersets.UsageLogFilterSet
     ordering_fields = ["date", "km", "engine_hours", "rounds"]
@@ -144,7 +144,7 @@ class FaultViewSet(DocumentViewSet):
     """Faults: ``POST`` reports one (``services.report_fault``); ``repair`` opens its repair work order
     (the answer is the work order), ``cancel`` closes one reported by mistake."""
 
-    queryset = Fault.objects.all()
+    queryset = Fault.objects.select_related("item__type")
     serializer_class = serializers.FaultSerializer
     filterset_class = filtersets.FaultFilterSet
     ordering_fields = ["reported_on", "severity", "status"]
