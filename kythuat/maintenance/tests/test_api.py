@@ -201,8 +201,16 @@ def test_work_order_bad_input_is_400_naming_the_field(org):
     assert "kind" in errors(client.post(url, {**body, "kind": "overhaul"}, format="json"))
     assert "planned_start" in errors(client.post(url, {**body, "planned_start": "2026-02-31"}, format="json"))
     assert "level" in errors(client.post(url, {**body, "kind": WorkKind.PRESERVATION}, format="json"))
+    assert "technicians" in errors(client.post(url, {**body, "technicians": [org.person2.pk]}, format="json"))
+    elsewhere = services.report_fault(user=org.admin, item=item(org, "AK", "AK-Y"), severity="limiting",
+                                      description="Hộp tiếp đạn móp")
+    assert "faults" in errors(client.post(url, {**body, "faults": [elsewhere.pk]}, format="json"))
     assert api(org.viewer).post(url, body, format="json").status_code == 403
     assert not WorkOrder.objects.exists()
+    with_fault = errors(client.post(url, {**body, "items": [truck.pk, elsewhere.item_id], "faults": [elsewhere.pk],
+                                          "technicians": [org.person1.pk]}, format="json"), 201)
+    assert with_fault["faults"] == [elsewhere.pk] and with_fault["technicians"] == [org.person1.pk]
+    WorkOrder.objects.filter(pk=with_fault["id"]).delete()
     order = errors(client.post(url, body, format="json"), 201)
     step = f"{url}{order['id']}/complete/"
     future = (TODAY + DAY).isoformat()
