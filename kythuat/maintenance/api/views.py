@@ -51,6 +51,10 @@ class ScheduleViewSet(ScopedModelViewSet):
     ordering_fields = ["next_due_on", "id"]
     http_method_names = ["get", "head", "options"]
 
+    def filter_queryset(self, queryset):
+        # A schedule's own address finds it whenever it is due (the list's default is 30 days).
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+
     @extend_schema(responses=serializers.DueCountsSerializer)
     @action(detail=False)
     def counts(self, request):

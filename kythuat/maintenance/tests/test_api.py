@@ -125,6 +125,8 @@ def test_due_list_is_scoped_filtered_and_counted(org):
     assert client.get(f"{BASE}/schedules/{outside.pk}/").status_code == 404
     inside = Schedule.objects.filter(item=mine[0]).first()
     assert client.get(f"{BASE}/schedules/{inside.pk}/").json()["unit"] == org.team1.pk
+    later = Schedule.objects.filter(item=mine[0], next_due_on__gt=TODAY + 30 * DAY).first()
+    assert client.get(f"{BASE}/schedules/{later.pk}/").json()["next_due_on"] == later.next_due_on.isoformat()
     assert client.post(f"{BASE}/schedules/", {}, format="json").status_code == 405
     assert client.delete(f"{BASE}/schedules/{inside.pk}/").status_code == 405
 
