@@ -7,6 +7,9 @@ from .models import Fault, MaintenanceRule, TechnicalDay, UsageLog, WorkOrder
 
 app_name = "maintenance"
 
+rule_views = model_views(MaintenanceRule, list_view=views.MaintenanceRuleListView, form_class=forms.MaintenanceRuleForm,
+                         detail_view=views.MaintenanceRuleView)
+rule_views["delete"] = views.MaintenanceRuleDeleteView
 work_order_views = model_views(WorkOrder, list_view=views.WorkOrderListView, form_class=forms.WorkOrderForm,
                                detail_view=views.WorkOrderView)
 work_order_views["add"] = views.WorkOrderCreateView
@@ -25,9 +28,7 @@ fault_views = model_views(Fault, list_view=views.FaultListView, form_class=forms
 urlpatterns = [
     path("", views.ScheduleListView.as_view(), name="schedule_list"),
     path("calendar/", views.DueCalendarView.as_view(), name="calendar"),
-    path("rules/", include(object_urls("maintenancerule", model_views(
-        MaintenanceRule, list_view=views.MaintenanceRuleListView, form_class=forms.MaintenanceRuleForm,
-        detail_view=views.MaintenanceRuleView)))),
+    path("rules/", include(object_urls("maintenancerule", rule_views))),
     path("work-orders/", include(object_urls("workorder", work_order_views))),
     path("work-orders/<int:pk>/start/", views.WorkOrderStartView.as_view(), name="workorder_start"),
     path("work-orders/<int:pk>/wait/", views.WorkOrderWaitView.as_view(), name="workorder_wait"),
