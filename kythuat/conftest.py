@@ -16,6 +16,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Attached files of a test run go to a folder of their own, not to the data folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def org(db):
     root = UnitFactory(code="BCH", name="Ban Chỉ huy Bộ đội Biên phòng tỉnh", kind=UnitKind.COMMAND)

@@ -162,6 +162,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # checked and written within the request, larger ones by a background task with a progress bar.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = 200_000
+# A technical day posts a tick and a note per item: a border post with its teams holds ~1,500 items.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 12_000
+# Photos and documents attached to records (core.attachments).
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_INLINE_BYTES = 256 * 1024
 
 # --- Authentication and sessions ----------------------------------------------------------------

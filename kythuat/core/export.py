@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -24,12 +25,16 @@ def _cell(value):
     return force_str(value)
 
 
+def _sheet_name(text) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", force_str(text))[:31] or "Sheet1"
+
+
 def table_xlsx(table, rows, *, title: str) -> bytes:
     """Write ``rows`` (an iterable of model instances) with the columns of ``table``."""
     columns = [col for col in table.columns if col.column.exclude_from_export is False and col.name != "actions"]
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-    sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", force_str(title))[:31] or "Sheet1")
+    sheet = book.add_worksheet(_sheet_name(title))
     bold = book.add_format({"bold": True, "bg_color": "#DDE5D0", "border": 1, "text_wrap": True})
     date = book.add_format({"num_format": "dd/mm/yyyy"})
     datetime_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
@@ -53,6 +58,49 @@ def table_xlsx(table, rows, *, title: str) -> bytes:
             else:
                 sheet.write(number, index, value)
     sheet.freeze_panes(header_row + 1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+@dataclass
+class Sheet:
+    """One table of a figures workbook: a title line, a header row, then rows of cells (numbers stay
+    numbers; ``None`` is an empty cell; the columns in ``percent`` hold ratios shown as percentages)."""
+
+    name: str
+    title: str
+    headers: list
+    rows: list = field(default_factory=list)
+    percent: tuple = ()
+
+
+def sheets_xlsx(sheets: list[Sheet]) -> bytes:
+    """A workbook of computed figures (dashboards, roll-ups), one sheet per table, in one layout."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#DDE5D0", "border": 1, "text_wrap": True})
+    title = book.add_format({"bold": True, "font_size": 13})
+    percent = book.add_format({"num_format": "0.0%"})
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    for sheet in sheets:
+        ws = book.add_worksheet(_sheet_name(sheet.name))
+        ws.write(0, 0, force_str(sheet.title), title)
+        for col, text in enumerate(sheet.headers):
+            ws.write(2, col, force_str(text), bold)
+        ws.set_column(0, 0, 40)
+        ws.set_column(1, max(len(sheet.headers), 1), 13)
+        for number, cells in enumerate(sheet.rows, start=3):
+            for col, value in enumerate(cells):
+                value = _cell(value)
+                if value == "":
+                    continue
+                if col in sheet.percent:
+                    ws.write_number(number, col, value, percent)
+                elif isinstance(value, datetime.date):
+                    ws.write_datetime(number, col, datetime.datetime.combine(value, datetime.time()), date)
+                else:
+                    ws.write(number, col, value)
+        ws.freeze_panes(3, 1)
     book.close()
     return buffer.getvalue()
 

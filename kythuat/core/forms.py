@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,15 @@ def quick_selects(form) -> None:
             field.widget.__class__ = quick
 
 
+def localize_number(field) -> None:
+    """Decimals as Vietnamese write them: "6,5" and "1.234,5" are read, and shown the same way; the
+    phone offers its number keyboard. (Whole numbers keep the number input: years must not read
+    "2.026".)"""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={**field.widget.attrs, "inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so the drop-down reads as the tree."""
 
@@ -72,6 +82,9 @@ class DomainModelForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     scope_form_field: str | None = None  # default: the model's scope_field
+    # Drop-downs that can hold thousands of rows (the items of a province): when the row is already
+    # chosen (?item=5 from the item's page, or the value posted) they offer only that row.
+    long_choice_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,8 +100,13 @@ class DomainModelForm(forms.ModelForm):
             field.queryset = queryset.visible_to(user, perm)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        if self.is_bound:
+            self.narrow_choices()
         quick_selects(self)
         for field in self.fields.values():
+            if isinstance(field, forms.DecimalField | forms.FloatField) and not isinstance(
+                    field.widget, forms.HiddenInput):
+                localize_number(field)
             if isinstance(field.widget, forms.DateInput):
                 field.widget.format = "%d/%m/%Y"
                 field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
@@ -97,6 +115,13 @@ class DomainModelForm(forms.ModelForm):
     @property
     def scope(self):
         return scope_for(self.user)
+
+    def narrow_choices(self) -> None:
+        for name in self.long_choice_fields:
+            field = self.fields.get(name)
+            value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            if field is not None and str(value or "").isdigit():
+                field.queryset = field.queryset.filter(pk=int(value))
 
     def clean(self):
         cleaned = super().clean()
@@ -137,3 +162,31 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_upload(upload)
         return upload
+
+
+class PeriodForm(forms.Form):
+    """A period of days for figures, both ends included: empty ends mean 1 January of the end's year
+    and today; no end in the future, no start after the end."""
+
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end.replace(month=1, day=1)
+        if end > today:
+            self.add_error("end", _("The date cannot be in the future."))
+        elif start > end:
+            self.add_error("start", _("The period cannot start after it ends."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self):
+        """(start, end) of a valid form, else of the default period (the errors stay on the form)."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        default = PeriodForm({})
+        default.is_valid()
+        return default.cleaned_data["start"], default.cleaned_data["end"]

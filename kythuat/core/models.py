@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, bytes | memoryview):
         return None
+    if isinstance(value, FieldFile):  # the stored name, not the file
+        return value.name or None
     return value
 
 
@@ -402,3 +405,65 @@ class ImportRun(models.Model):
     @property
     def can_apply(self) -> bool:
         return self.status == ImportStatus.CHECKED and not self.bad and bool(self.added or self.updated)
+
+
+def _attachment_path(instance, filename: str) -> str:
+    """Stored under a random name (the original is kept in ``name``): no guessable or unsafe paths."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Attachment(DomainModel):
+    """A photo or document attached to a row of any model that declares ``has_attachments = True``
+    (a work order's photos of the repair, a fault's picture). Its scope is the row's unit when it was
+    attached; files are served only through a scoped view, never as public media."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    scope_unit_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    scope_field = "scope_unit_id"
+    search_fields = ("name", "note")
+    # Adding is allowed by the right to change the row it is attached to (core.attachments).
+    action_perms = {"view": Perm.VIEW, "add": "", "change": "", "delete": Perm.MANAGE_REGISTER}
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_object_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(size__gt=0), name="attachment_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("attachment", args=[self.pk])
+
+    def audit_scope_unit_id(self):
+        return self.scope_unit_id
+
+    @property
+    def locked_reason(self) -> str | None:
+        from .attachments import accepts_attachments, parent_of
+
+        parent = parent_of(self)
+        if parent is not None and not accepts_attachments(parent):
+            return _("The record it belongs to is closed: its files are kept as they are.")
+        return None
+
+    @property
+    def is_image(self) -> bool:
+        return self.name.rsplit(".", 1)[-1].lower() in IMAGE_SUFFIXES
+
+
+IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "webp", "gif"}
+DOCUMENT_SUFFIXES = {"pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "txt"}

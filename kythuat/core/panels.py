@@ -28,3 +28,24 @@ def for_page(page: str, request, obj=None) -> list[tuple[str, dict]]:
         if data is not None:
             shown.append((template, data))
     return shown
+
+
+# Actions on the rows ticked in a list, offered by an app above the list's app: the register's list
+# offers "Plan work for the ticked items" of maintenance. (label, url name, permission held anywhere)
+_ACTIONS: dict[str, list[tuple[object, str, str]]] = defaultdict(list)
+
+
+def register_action(page: str, *, label, url_name: str, perm: str) -> None:
+    if all(entry[1] != url_name for entry in _ACTIONS[page]):
+        _ACTIONS[page].append((label, url_name, perm))
+
+
+def actions_for(page: str, request) -> list[tuple[str, str]]:
+    """(url, label) of the actions on ticked rows of ``page`` the user's role allows somewhere."""
+    from django.urls import reverse
+
+    from .scoping import scope_for
+
+    scope = scope_for(request.user)
+    return [(reverse(url_name), str(label)) for label, url_name, perm in _ACTIONS.get(page, [])
+            if scope.has_perm(perm)]

@@ -101,3 +101,13 @@ def can(user, action: str, obj) -> bool:
     # A document acted on by the level above (a plan consolidated and approved higher up) names that unit.
     unit_id = obj.action_unit_id(action) if hasattr(obj, "action_unit_id") else obj.audit_scope_unit_id()
     return scope_for(user).allows(perm, unit_id)
+
+
+def within(rows, user, unit=None, *, field: str = "unit", perm: str = Perm.VIEW):
+    """``rows`` whose unit (reached by the lookup ``field``) lies in ``unit``'s subtree (any unit when
+    None) and where ``user`` holds ``perm``: the scoping of roll-ups over rows that are not the model's
+    own (history periods, lines of a work order)."""
+    if unit is not None:
+        rows = rows.filter(**{f"{field}__path__startswith": unit.path})
+    ids = scope_for(user).unit_ids(perm)
+    return rows if ids is None else rows.filter(**{f"{field}__in": ids})

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import pages
+from . import attachments, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("imports/<int:pk>/", pages.import_run, name="import_run"),
     path("imports/<int:pk>/progress/", pages.import_run_progress, name="import_run_progress"),
     path("imports/<int:pk>/apply/", pages.import_run_apply, name="import_run_apply"),
+    path("attachments/<str:label>/<int:pk>/add/", attachments.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", attachments.AttachmentView.as_view(), name="attachment"),
+    path("attachments/<int:pk>/delete/", attachments.AttachmentDeleteView.as_view(), name="attachment_delete"),
     path("healthz", pages.healthz, name="healthz"),
 ]

@@ -162,13 +162,18 @@ class ObjectView(ScopedView):
         context = self.base_context(
             object=obj,
             tab=self.tab,
-            can_change=can(user, "change", obj),
-            can_delete=can(user, "delete", obj),
+            # A locked row (an approved document, finished work) offers no edit or delete at all.
+            can_change=can(user, "change", obj) and not getattr(obj, "locked_reason", None),
+            can_delete=can(user, "delete", obj) and not getattr(obj, "locked_reason", None),
             edit_url=model_url(self.model, "edit", pk=obj.pk),
             delete_url=model_url(self.model, "delete", pk=obj.pk),
             history_url=model_url(self.model, "history", pk=obj.pk),
             detail_url=model_url(self.model, pk=obj.pk),
         )
+        if getattr(self.model, "has_attachments", False):
+            from .attachments import panel_context
+
+            context["attachments_panel"] = panel_context(self.request, obj)
         context.update(self.extra_context(obj))
         context.update(extra)
         return context
@@ -216,6 +221,8 @@ class ObjectEditView(ScopedView):
         form = self.get_form(instance)
         if instance.pk is None:
             form.initial.update(self.initial_for_new())
+            if hasattr(form, "narrow_choices"):
+                form.narrow_choices()
         return self.render_form(form, instance)
 
     def post(self, request, *args, **kwargs):

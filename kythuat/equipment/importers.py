@@ -91,6 +91,58 @@ UNKNOWN_UNIT = gettext_lazy("Unknown unit “%(code)s”, or not a unit whose re
 UNKNOWN_TYPE = gettext_lazy("Unknown equipment type “%(code)s”.")
 
 
+def code_table(rows) -> dict:
+    """Rows (with ``code`` and ``name``) by folded code, and by folded name where the name is unique
+    (a sheet may hold names)."""
+    by_key, by_name = {}, {}
+    for row in rows:
+        by_key[fold(row.code)] = row
+        by_name.setdefault(fold(row.name), []).append(row)
+    for name, found in by_name.items():
+        if len(found) == 1:
+            by_key.setdefault(name, found[0])
+    return by_key
+
+
+def find_code(row, name, table, unknown):
+    """The row of ``table`` (a ``code_table``) the cell ``name`` names, or None with the row's error."""
+    text = row.values.get(name)
+    if text is None:
+        row.error(name, _("Give the code."))
+        return None
+    found = table.get(text)
+    if found is None:
+        found = table.get(fold(text))
+        if found is not None:
+            table[text] = found  # as spelled in this file, for the next rows
+        else:
+            row.error(name, unknown % {"code": text})
+    return found
+
+
+def items_by_number(rows, types: dict, *, for_update: bool) -> dict[tuple[int, str], Item]:
+    """The register's lines that a batch of rows names by type (cell ``type``, looked up in ``types``)
+    and number (cell ``serial``), by (type id, number); each row's type is kept in
+    ``row.context["type"]``."""
+    by_type = {}
+    for row in rows:
+        kind = find_code(row, "type", types, UNKNOWN_TYPE)
+        row.context["type"] = kind
+        if kind is not None and row.values.get("serial"):
+            by_type.setdefault(kind.pk, set()).add(row.values["serial"])
+    if not by_type:
+        return {}
+    # One probe of the unique index on (type, number) per line, whatever the mix of types;
+    # "serial <> ''" is the index's condition, stated in each term so the database uses it.
+    condition = Q()
+    for type_id, serials in by_type.items():
+        condition |= Q(type_id=type_id, serial__in=serials) & ~Q(serial="")
+    items = Item.objects.filter(condition).order_by()
+    if for_update:
+        items = items.select_for_update()
+    return {(item.type_id, item.serial): item for item in items}
+
+
 @register
 class ItemImporter(Importer):
     key = "equipment.item"
@@ -102,62 +154,20 @@ class ItemImporter(Importer):
     def prepare(self):
         mine = Unit.objects.visible_to(self.user, Perm.MANAGE_REGISTER)
         self.unit_names = dict(mine.values_list("id", "name"))  # ended units too: they may still hold lines
-        self.units = self._lookup(mine.active_on().only("id", "code", "name"))
-        self.types = self._lookup(EquipmentType.objects.only(
+        self.units = code_table(mine.active_on().only("id", "code", "name"))
+        self.types = code_table(EquipmentType.objects.only(
             "id", "code", "name", "tracked_by", "has_km", "has_engine_hours", "has_rounds"))
         self.seen: dict[tuple[int, str], int] = {}  # (type, number) → its row in the file
         self.existing: dict[tuple[int, str], Item] = {}
         self.unique_message = str(next(c.violation_error_message for c in Item._meta.constraints
                                        if c.name == "item_serial_unique_per_type"))
 
-    @staticmethod
-    def _lookup(rows):
-        """By folded code, and by folded name where the name is unique (a sheet may hold names)."""
-        by_key, by_name = {}, {}
-        for row in rows:
-            by_key[fold(row.code)] = row
-            by_name.setdefault(fold(row.name), []).append(row)
-        for name, found in by_name.items():
-            if len(found) == 1:
-                by_key.setdefault(name, found[0])
-        return by_key
-
-    def _find(self, row, name, table, unknown):
-        text = row.values.get(name)
-        if text is None:
-            row.error(name, _("Give the code."))
-            return None
-        found = table.get(text)
-        if found is None:
-            found = table.get(fold(text))
-            if found is not None:
-                table[text] = found  # as spelled in this file, for the next rows
-            else:
-                row.error(name, unknown % {"code": text})
-        return found
-
     def prefetch(self, rows, *, for_update):
-        by_type = {}
-        for row in rows:
-            kind = self._find(row, "type", self.types, UNKNOWN_TYPE)
-            row.context["type"] = kind
-            if kind is not None and row.values.get("serial"):
-                by_type.setdefault(kind.pk, set()).add(row.values["serial"])
-        self.existing = {}
-        if by_type:
-            # One probe of the unique index on (type, number) per line, whatever the mix of types;
-            # "serial <> ''" is the index's condition, stated in each term so the database uses it.
-            condition = Q()
-            for type_id, serials in by_type.items():
-                condition |= Q(type_id=type_id, serial__in=serials) & ~Q(serial="")
-            items = Item.objects.filter(condition).order_by()
-            if for_update:
-                items = items.select_for_update()
-            self.existing = {(item.type_id, item.serial): item for item in items}
+        self.existing = items_by_number(rows, self.types, for_update=for_update)
 
     def check(self, row):
         values = row.values
-        unit = self._find(row, "unit", self.units, UNKNOWN_UNIT)
+        unit = find_code(row, "unit", self.units, UNKNOWN_UNIT)
         kind = row.context["type"]
         if values.get("usage_state") == UsageState.STRUCK_OFF:
             row.error("usage_state", _("Items are struck off only by a strike-off."))

@@ -24,3 +24,9 @@ def register_on(day: datetime.date):
 def first_registration() -> datetime.date | None:
     """The first day anything was in the register (where trends can start)."""
     return ItemHistory.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
+
+
+def periods_between(start: datetime.date, end: datetime.date):
+    """History periods in force during some day of ``start`` … ``end`` (both included). A period holds
+    from ``valid_from`` (the day of the change) up to the day before ``valid_to``."""
+    return ItemHistory.objects.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))

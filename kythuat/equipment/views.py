@@ -125,7 +125,8 @@ class ItemListView(ObjectListView):
         labels = [(reverse("equipment:labels"), _("Print QR labels of the ticked items"))]
         return {"by_grade": totals, "total": sum(n for _l, _g, n in totals),
                 "row_count": sum(lines for lines, _q in figures.values()),
-                "bulk_actions": (actions if can_keep else []) + labels,
+                "bulk_actions": (actions if can_keep else []) + panels.actions_for("equipment.item_list",
+                                                                                    self.request) + labels,
                 "import_url": reverse("equipment:item_import") if can_keep else None}
 
 

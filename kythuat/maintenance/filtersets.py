@@ -12,7 +12,7 @@ from kythuat.equipment.models import Branch, EquipmentType
 from .choices import FaultStatus, Level, Place, Severity, WorkKind, WorkStatus
 from .models import Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
-BUCKETS = [("overdue", _("Overdue")), ("week", _("Due within 7 days")), ("month", _("Due within 30 days")),
+BUCKETS = [("overdue", _("Overdue")), ("week", _("Due within 7 days")), ("month", _("Due in 8–30 days")),
            ("meter", _("Due by meter")), ("all", _("Everything followed"))]
 
 
@@ -67,10 +67,11 @@ class ScheduleFilterSet(BaseFilterSet):
                                                               or self.form.cleaned_data.get("due_until"))
             if bucket == "overdue":
                 rows = rows.filter(next_due_on__lt=today)
-            elif bucket == "week":
-                rows = rows.filter(next_due_on__lte=today + datetime.timedelta(days=7))
+            elif bucket == "week":  # the same buckets as the counts above the list (selectors.due_counts)
+                rows = rows.filter(next_due_on__gte=today, next_due_on__lte=today + datetime.timedelta(days=7))
             elif bucket == "month":
-                rows = rows.filter(next_due_on__lte=today + datetime.timedelta(days=30))
+                rows = rows.filter(next_due_on__gt=today + datetime.timedelta(days=7),
+                                   next_due_on__lte=today + datetime.timedelta(days=30))
             elif bucket == "meter":
                 rows = rows.filter(meter_due=True)
             elif bucket != "all" and not explicit:

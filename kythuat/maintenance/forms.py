@@ -1,12 +1,14 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kythuat.core.forms import DomainModelForm, UnitChoiceField
+from kythuat.core.forms import DomainModelForm, PeriodForm, UnitChoiceField, localize_number
 from kythuat.equipment.models import Branch
-from kythuat.org.models import Person
+from kythuat.org.models import Person, Unit
+from kythuat.org.selectors import top_units
 
 from . import services
 from .choices import CALENDAR_LEVELS, Level, Place, Severity, WorkKind
@@ -78,6 +80,11 @@ class CompleteWorkForm(forms.Form):
         label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One part a line: name × quantity × unit price, e.g. “Bơm nhiên liệu × 1 × 2.500.000”."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("labour_hours", "other_cost"):
+            localize_number(self.fields[name])
+
     def clean_on(self):
         return _not_future(self.cleaned_data["on"] or timezone.localdate())
 
@@ -121,6 +128,11 @@ class TechnicalDayForm(forms.Form):
         units = Unit.objects.active_on().only("id", "name", "depth", "path")
         self.fields["unit"].queryset = units if ids is None else units.filter(pk__in=ids)
         self.fields["date"].initial = timezone.localdate()
+        # The unit people usually do it for: their own (a border post's technician has one).
+        from kythuat.org.models import Membership
+
+        self.fields["unit"].initial = (Membership.objects.filter(user=user).order_by("unit__depth")
+                                       .values_list("unit_id", flat=True).first())
 
     def clean_date(self):
         return _not_future(self.cleaned_data["date"])
@@ -139,6 +151,12 @@ class ServiceFormMixin:
                 if name not in self.text_fields and name != "version":
                     del self.fields[name]
 
+    def _post_clean(self):
+        # A new row is checked whole by its service (it knows, say, that the reading after gives what
+        # was used); the model's own checks here would refuse what the service completes.
+        if self.instance.pk:
+            super()._post_clean()
+
     def save(self, commit=True):
         if self.instance.pk:
             return super().save(commit=commit)
@@ -148,6 +166,7 @@ class ServiceFormMixin:
 class UsageLogForm(ServiceFormMixin, DomainModelForm):
     text_fields = ("operator", "purpose", "route")
     scope_form_field = "item"
+    long_choice_fields = ("item",)
 
     class Meta:
         model = UsageLog
@@ -169,6 +188,7 @@ class UsageLogForm(ServiceFormMixin, DomainModelForm):
 class FaultForm(ServiceFormMixin, DomainModelForm):
     text_fields = ("description",)
     scope_form_field = "item"
+    long_choice_fields = ("item",)
 
     class Meta:
         model = Fault
@@ -196,3 +216,22 @@ class RepairForm(forms.Form):
         WorkKind.REPAIR_MINOR, WorkKind.REPAIR_MEDIUM, WorkKind.REPAIR_MAJOR)])
     place = forms.ChoiceField(label=_("Done by"), choices=Place.choices)
     planned_start = forms.DateField(label=_("Planned start"), required=False, widget=forms.DateInput)
+
+
+class FiguresForm(PeriodForm):
+    """A unit subtree and a period for the maintenance figures (pages and API alike). Empty: the user's
+    units, from 1 January to today."""
+
+    unit = forms.IntegerField(label=_("Unit (with sub-units)"), required=False, min_value=1)
+
+    def unit_for(self, user):
+        """The chosen unit if the user sees it (else 404); with none chosen, the user's one top unit, or
+        None (every unit the user sees) when there are several."""
+        unit_id = self.cleaned_data.get("unit") if self.is_valid() else None
+        if unit_id:
+            unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
+            if unit is None:
+                raise Http404
+            return unit
+        tops = top_units(user)
+        return tops[0] if len(tops) == 1 else None

@@ -126,6 +126,11 @@ class MaintenanceRule(DomainModel):
         return set(_words(self.usage_states))
 
     @property
+    def usage_state_labels(self) -> str:
+        """The usage states the rule applies in, as people read them."""
+        return ", ".join(str(choice.label) for choice in UsageState if choice.value in self.states)
+
+    @property
     def target(self) -> str:
         if self.type_id:
             return str(self.type)
@@ -266,6 +271,7 @@ class WorkOrder(DomainModel):
 
     search_fields = ("number", "description", "findings")
     action_perms = WORK_PERMS
+    has_attachments = True  # photos of the work, reports of the workshop (core.attachments)
 
     class Meta:
         verbose_name = _("work order")
@@ -303,6 +309,11 @@ class WorkOrder(DomainModel):
         return self.status in (WorkStatus.PLANNED, WorkStatus.IN_PROGRESS, WorkStatus.WAITING_PARTS)
 
     @property
+    def accepts_attachments(self) -> bool:
+        """Photos and reports may still be added once the work is done, until it is verified."""
+        return self.status not in (WorkStatus.VERIFIED, WorkStatus.CANCELLED)
+
+    @property
     def locked_reason(self) -> str | None:
         if self.status in (WorkStatus.DONE, WorkStatus.VERIFIED):
             return _("The work is done: its record can no longer be changed or deleted.")
@@ -330,12 +341,13 @@ class WorkOrderItem(AuditedModel):
 
     scope_field = "work_order__unit"
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="lines")
+    work_order = models.ForeignKey(WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE,
+                                   related_name="lines")
     item = models.ForeignKey("equipment.Item", verbose_name=_("item"), on_delete=models.PROTECT,
                              related_name="work_lines")
     grade_before = models.PositiveSmallIntegerField(_("grade before"), choices=Grade.choices)
     grade_after = models.PositiveSmallIntegerField(_("grade after"), choices=Grade.choices, null=True, blank=True)
-    usage_before = models.CharField(max_length=20, choices=UsageState.choices, blank=True)
+    usage_before = models.CharField(_("usage state before"), max_length=20, choices=UsageState.choices, blank=True)
     km = models.DecimalField(_("km reading"), max_digits=12, decimal_places=1, null=True, blank=True,
                              validators=[MinValueValidator(0)])
     engine_hours = models.DecimalField(_("engine hours reading"), max_digits=10, decimal_places=1, null=True,
@@ -346,8 +358,8 @@ class WorkOrderItem(AuditedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
     due_on = models.DateField(_("was due"), null=True, blank=True)
     on_time = models.BooleanField(_("on time"), null=True)
-    grade_change = models.ForeignKey("equipment.GradeChange", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    grade_change = models.ForeignKey("equipment.GradeChange", verbose_name=_("grade change"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("work order item")
@@ -493,6 +505,7 @@ class Fault(DomainModel):
     search_fields = ("description",)
     action_perms = {"view": Perm.VIEW, "add": Perm.LOG_WORK, "change": Perm.LOG_WORK, "delete": "",
                     "repair": Perm.LOG_WORK, "cancel": Perm.MANAGE_REGISTER}
+    has_attachments = True  # a photo of what is wrong
 
     class Meta:
         verbose_name = _("fault")

@@ -3,8 +3,8 @@
 - ``sync(item_ids)`` puts items under the rules that apply to them (by type, else by branch, and by
   usage state) and suspends the schedules that no longer apply; set-based, a few statements per rule,
   so a 100,000-line import or a rule edit costs seconds, not a query per item.
-- ``mark_done(...)`` moves the schedules of items on when work of a level is done, and says whether
-  the work was on time.
+- ``mark_done(...)`` / ``mark_work(...)`` move the schedules of items on when work of a level is done
+  (past work in date order), and say whether the work was on time.
 - ``refresh_meters(item_ids)`` flags schedules due by km, engine hours or rounds after meters move.
 
 Work of a level fulfils the item's rule of that level and the levels that rule ``covers``
@@ -25,6 +25,9 @@ from kythuat.equipment.models import EquipmentType, Item
 from .models import METER_FIELDS, MaintenanceRule, Schedule
 
 CHUNK = 5000
+# bulk_update writes a CASE of every row's value for each field: its cost grows with the square of the
+# rows per statement, so a few hundred at a time.
+UPDATE_BATCH = 200
 LAST = {"km": "last_km", "engine_hours": "last_engine_hours", "rounds": "last_rounds"}
 NEXT = {"km": "next_km", "engine_hours": "next_engine_hours", "rounds": "next_rounds"}
 
@@ -151,7 +154,7 @@ def refresh_meters(item_ids) -> int:
             if due != schedule.meter_due:
                 schedule.meter_due = due
                 changed.append(schedule)
-    Schedule.objects.bulk_update(changed, ["meter_due"], batch_size=2000)
+    Schedule.objects.bulk_update(changed, ["meter_due"], batch_size=UPDATE_BATCH)
     return len(changed)
 
 
@@ -179,32 +182,42 @@ def _advance(schedule, rule, day: datetime.date, readings: dict) -> None:
     schedule.meter_due = _meter_due(schedule, readings)
 
 
-def mark_done(items, level: str, day: datetime.date) -> dict[int, tuple[datetime.date | None, bool | None]]:
-    """Work of ``level`` done on ``day`` on ``items`` (with their meters as read after the work): moves on
-    each item's schedule of that level and those of the levels its rule covers. Returns, per item id,
-    (the date the work was due, whether it was on time); (None, None) for an item that follows no rule
-    of the level. Work dated before a schedule's last work leaves it as it is (history entered late)."""
-    items = list(items)
-    result = {item.pk: (None, None) for item in items}
-    readings = {item.pk: {meter: getattr(item, meter) for meter in METER_FIELDS} for item in items}
-    changed = []
-    for chunk in _chunks(list(readings)):
-        by_item = defaultdict(list)
+def mark_work(works) -> list[tuple[datetime.date | None, bool | None]]:
+    """Pieces of work done, each ``(item with its meters as read after the work, level, day)``, applied in
+    date order: each moves on the item's schedule of its level and those of the levels its rule covers.
+    Returns, for each piece in the order given, (the date the work was due, whether it was on time);
+    (None, None) for an item that follows no rule of the level. Work dated before a schedule's last work
+    leaves it as it is (history entered late). One read and one write of the schedules for them all."""
+    works = list(works)
+    result = [(None, None)] * len(works)
+    by_item = defaultdict(list)
+    for chunk in _chunks(list(dict.fromkeys(item.pk for item, _level, _day in works))):
         for schedule in Schedule.objects.filter(item_id__in=chunk, active=True).select_related("rule"):
             by_item[schedule.item_id].append(schedule)
-        for item_id, mine in by_item.items():
-            primary = next((s for s in mine if s.rule.level == level), None)
-            if primary is None:
-                continue
-            result[item_id] = (primary.next_due_on, not _late(primary, primary.rule, day, readings[item_id]))
-            levels = {level, *primary.rule.covered}
-            for schedule in mine:
-                if schedule.rule.level in levels and (schedule.last_done_on is None or schedule.last_done_on <= day):
-                    _advance(schedule, schedule.rule, day, readings[item_id])
-                    changed.append(schedule)
-    Schedule.objects.bulk_update(changed, ["last_done_on", "next_due_on", "meter_due", *LAST.values(),
-                                           *NEXT.values()], batch_size=2000)
+    changed = {}
+    for index in sorted(range(len(works)), key=lambda i: works[i][2]):
+        item, level, day = works[index]
+        mine = by_item.get(item.pk, [])
+        primary = next((s for s in mine if s.rule.level == level), None)
+        if primary is None:
+            continue
+        readings = {meter: getattr(item, meter) for meter in METER_FIELDS}
+        result[index] = (primary.next_due_on, not _late(primary, primary.rule, day, readings))
+        levels = {level, *primary.rule.covered}
+        for schedule in mine:
+            if schedule.rule.level in levels and (schedule.last_done_on is None or schedule.last_done_on <= day):
+                _advance(schedule, schedule.rule, day, readings)
+                changed[schedule.pk] = schedule
+    Schedule.objects.bulk_update(list(changed.values()), ["last_done_on", "next_due_on", "meter_due",
+                                                          *LAST.values(), *NEXT.values()], batch_size=UPDATE_BATCH)
     return result
+
+
+def mark_done(items, level: str, day: datetime.date) -> dict[int, tuple[datetime.date | None, bool | None]]:
+    """Work of ``level`` done on ``day`` on ``items`` (``mark_work``), the result by item id."""
+    items = list(items)
+    return {item.pk: timing for item, timing in zip(items, mark_work((item, level, day) for item in items),
+                                                    strict=True)}
 
 
 def restart(items, day: datetime.date) -> None:
@@ -218,7 +231,7 @@ def restart(items, day: datetime.date) -> None:
             _advance(schedule, schedule.rule, day, readings[schedule.item_id])
             changed.append(schedule)
     Schedule.objects.bulk_update(changed, ["last_done_on", "next_due_on", "meter_due", *LAST.values(),
-                                           *NEXT.values()], batch_size=2000)
+                                           *NEXT.values()], batch_size=UPDATE_BATCH)
 
 
 def reschedule_rule(rule: MaintenanceRule) -> int:
@@ -241,5 +254,5 @@ def reschedule_rule(rule: MaintenanceRule) -> int:
                          for row in Item.objects.filter(pk__in=chunk).values_list("id", *METER_FIELDS)})
     for schedule in changed:
         schedule.meter_due = _meter_due(schedule, readings.get(schedule.item_id, {}))
-    Schedule.objects.bulk_update(changed, ["next_due_on", "meter_due", *NEXT.values()], batch_size=2000)
+    Schedule.objects.bulk_update(changed, ["next_due_on", "meter_due", *NEXT.values()], batch_size=UPDATE_BATCH)
     return len(changed)

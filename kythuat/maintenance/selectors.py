@@ -32,13 +32,18 @@ def due_schedules(user, *, unit=None, until: datetime.date | None = None, today:
 def due_counts(schedules, today: datetime.date | None = None) -> dict[str, int]:
     """Overdue, due this week, due this month (by date) and due by meter of ``schedules``: one query."""
     today = today or timezone.localdate()
-    figures = schedules.order_by().aggregate(
-        overdue=Count("id", filter=Q(next_due_on__lt=today)),
-        due_week=Count("id", filter=Q(next_due_on__gte=today, next_due_on__lte=today + WEEK)),
-        due_month=Count("id", filter=Q(next_due_on__gt=today + WEEK, next_due_on__lte=today + MONTH)),
-        meter_due=Count("id", filter=Q(meter_due=True)),
-    )
+    figures = schedules.order_by().aggregate(**due_annotations(today))
     return {key: value or 0 for key, value in figures.items()}
+
+
+def due_annotations(today: datetime.date) -> dict:
+    """The counts of ``due_counts`` as aggregates, for a whole set or a GROUP BY (per unit, per type)."""
+    return {
+        "overdue": Count("id", filter=Q(next_due_on__lt=today)),
+        "due_week": Count("id", filter=Q(next_due_on__gte=today, next_due_on__lte=today + WEEK)),
+        "due_month": Count("id", filter=Q(next_due_on__gt=today + WEEK, next_due_on__lte=today + MONTH)),
+        "meter_due": Count("id", filter=Q(meter_due=True)),
+    }
 
 
 def summarise_due(day: datetime.date | None = None) -> int:
@@ -46,11 +51,7 @@ def summarise_due(day: datetime.date | None = None) -> int:
     over the schedules and one over the open faults. Returns the units summarised."""
     day = day or timezone.localdate()
     rows = (Schedule.objects.filter(active=True).exclude(item__usage_state="struck_off")
-            .values("item__unit_id").order_by()
-            .annotate(overdue=Count("id", filter=Q(next_due_on__lt=day)),
-                      due_week=Count("id", filter=Q(next_due_on__gte=day, next_due_on__lte=day + WEEK)),
-                      due_month=Count("id", filter=Q(next_due_on__gt=day + WEEK, next_due_on__lte=day + MONTH)),
-                      meter_due=Count("id", filter=Q(meter_due=True))))
+            .values("item__unit_id").order_by().annotate(**due_annotations(day)))
     summaries = {row["item__unit_id"]: DueSummary(unit_id=row["item__unit_id"], day=day, overdue=row["overdue"],
                                                   due_week=row["due_week"], due_month=row["due_month"],
                                                   meter_due=row["meter_due"]) for row in rows}

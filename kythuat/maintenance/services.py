@@ -541,7 +541,7 @@ def technical_day_items(unit, branches=()):
     items = Item.objects.active().filter(unit__in=units).select_related("type", "unit")
     if branches:
         items = items.filter(type__branch__in=branches)
-    return items.order_by("type__branch__sort_order", "type__name", "serial", "id")
+    return items.order_by("unit__path", "type__branch__sort_order", "type__name", "serial", "id")
 
 
 def record_technical_day(*, user, unit, date=None, level: str = Level.TECH_DAY, branches=(),

@@ -21,6 +21,9 @@ class MaintenanceRuleTable(BaseTable):
                   "tolerance_percent", "usage_states", "active")
         order_by = ("name",)
 
+    def render_usage_states(self, record):
+        return record.usage_state_labels
+
 
 def _due_text(record) -> str:
     if record.next_due_on is None:
@@ -35,6 +38,11 @@ def _due_text(record) -> str:
 
 class ScheduleTable(BaseTable):
     """The due list: one row per item and regime due."""
+
+    # Ticked rows give their items to a new work order (an item due under two regimes counts once).
+    pick = tables.CheckBoxColumn(accessor="item_id", attrs={"input": {"name": "items", "form": "bulk-form"},
+                                                            "th__input": {"aria-label": _("Tick all")}},
+                                 exclude_from_export=True)
 
     item_type = tables.Column(accessor="item__type__name", verbose_name=_("Equipment type"),
                               linkify=lambda record: record.item.get_absolute_url(),
@@ -51,7 +59,8 @@ class ScheduleTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Schedule
-        fields = ("item_type", "serial", "unit", "rule", "level", "next_due_on", "when", "meter", "last_done_on")
+        fields = ("pick", "item_type", "serial", "unit", "rule", "level", "next_due_on", "when", "meter",
+                  "last_done_on")
         order_by = ("next_due_on",)
         row_attrs = {"class": lambda record: "overdue" if record.next_due_on and
                      record.next_due_on < timezone.localdate() else ""}

@@ -28,7 +28,13 @@ fault_views = model_views(Fault, list_view=views.FaultListView, form_class=forms
 urlpatterns = [
     path("", views.ScheduleListView.as_view(), name="schedule_list"),
     path("calendar/", views.DueCalendarView.as_view(), name="calendar"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
+    path("rules/import/", views.MaintenanceRuleImportView.as_view(), name="maintenancerule_import"),
+    path("rules/import/template/", views.MaintenanceRuleImportTemplateView.as_view(),
+         name="maintenancerule_import_template"),
     path("rules/", include(object_urls("maintenancerule", rule_views))),
+    path("work-orders/import/", views.WorkLogImportView.as_view(), name="workorder_import"),
+    path("work-orders/import/template/", views.WorkLogImportTemplateView.as_view(), name="workorder_import_template"),
     path("work-orders/", include(object_urls("workorder", work_order_views))),
     path("work-orders/<int:pk>/start/", views.WorkOrderStartView.as_view(), name="workorder_start"),
     path("work-orders/<int:pk>/wait/", views.WorkOrderWaitView.as_view(), name="workorder_wait"),

@@ -13,25 +13,34 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
+from kythuat.core.export import xlsx_response
 from kythuat.core.forms import UnitChoiceField
-from kythuat.core.scoping import can
+from kythuat.core.roles import Perm
+from kythuat.core.scoping import can, scope_for
 from kythuat.core.views import (
     DocumentFromItemsView,
+    ImportTemplateView,
+    ImportView,
     ObjectActionView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
     ScopedView,
+    model_url,
     show_service_error,
 )
-from kythuat.equipment.choices import Grade
+from kythuat.equipment.choices import Condition, Grade
 from kythuat.equipment.models import Item
 from kythuat.org.models import Unit
 
 from . import filtersets, forms, selectors, services, tables
 from .choices import FaultStatus, Level, WorkStatus
+from .exports import figures_xlsx
+from .figures import COLUMNS, OPEN_STATUSES, PLACES, REPAIRS, cells, figures
+from .importers import MaintenanceRuleImporter, WorkLogImporter
 from .models import METER_FIELDS, Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
 
@@ -41,6 +50,24 @@ class MaintenanceRuleListView(ObjectListView):
     queryset = MaintenanceRule.objects.select_related("branch", "type")
     table = tables.MaintenanceRuleTable
     filterset = filtersets.MaintenanceRuleFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, MaintenanceRuleImporter)}
+
+
+def _import_url(user, importer) -> str | None:
+    """The link to a list's import page, for those whose role allows the import."""
+    return model_url(importer.model, "import") if scope_for(user).has_perm(importer.perm) else None
+
+
+class MaintenanceRuleImportView(ImportView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
+
+
+class MaintenanceRuleImportTemplateView(ImportTemplateView):
+    model = MaintenanceRule
+    importer = MaintenanceRuleImporter
 
 
 class MaintenanceRuleView(ObjectView):
@@ -77,7 +104,17 @@ class ScheduleListView(ObjectListView):
 
     def extra_context(self, rows):
         base = getattr(self.filterset_instance, "unbucketed", rows)
-        return {"counts": selectors.due_counts(base), "calendar_url": reverse("maintenance:calendar"),
+        query = self.request.GET.copy()
+        for name in ("bucket", "page"):
+            query.pop(name, None)
+        bucket_urls = {}
+        for bucket in ("overdue", "week", "month", "meter"):
+            query["bucket"] = bucket
+            bucket_urls[bucket] = f"?{query.urlencode()}"  # the same filters, one bucket
+        may_log = scope_for(self.request.user).has_perm(Perm.LOG_WORK)
+        actions = [(reverse("maintenance:workorder_add"), _("Plan work for the ticked items"))] if may_log else []
+        return {"counts": selectors.due_counts(base), "bucket_urls": bucket_urls, "bulk_actions": actions,
+                "bucket": self.request.GET.get("bucket", ""), "calendar_url": reverse("maintenance:calendar"),
                 "technical_day_url": reverse("maintenance:technicalday_add")}
 
 
@@ -140,6 +177,19 @@ class WorkOrderListView(ObjectListView):
     queryset = WorkOrder.objects.select_related("unit").annotate(line_count=Count("lines"))
     table = tables.WorkOrderTable
     filterset = filtersets.WorkOrderFilterSet
+
+    def extra_context(self, rows):
+        return {"import_url": _import_url(self.request.user, WorkLogImporter)}
+
+
+class WorkLogImportView(ImportView):
+    model = WorkOrder
+    importer = WorkLogImporter
+
+
+class WorkLogImportTemplateView(ImportTemplateView):
+    model = WorkOrder
+    importer = WorkLogImporter
 
 
 class WorkOrderView(ObjectView):
@@ -440,3 +490,35 @@ class FaultCancelView(ObjectActionView):
     def perform(self, obj):
         services.cancel_fault(fault=obj, user=self.request.user)
         return _("The fault is cancelled.")
+
+
+class FiguresView(View):
+    """Maintenance figures of a unit subtree over a period (docs/maintenance-figures.md): work on time,
+    what is due, faults, MTTR, MTBF, downtime and repairs by type, branch and child unit; .xlsx export."""
+
+    def get(self, request):
+        user = request.user
+        form = forms.FiguresForm(request.GET)
+        status = 200 if form.is_valid() else 400  # the errors beside the figures of the default period
+        unit = form.unit_for(user)
+        start, end = form.period()
+        report = figures(user, unit=unit, start=start, end=end)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(figures_xlsx(report), name=f"{_('Maintenance figures')} "
+                                 f"{unit.code if unit else ''}")
+        field = UnitChoiceField(queryset=None)
+        units = [(u.pk, field.label_from_instance(u)) for u in
+                 Unit.objects.visible_to(user).active_on().only("id", "name", "depth", "path")]
+        total = report.total
+        context = {
+            "form": form, "report": report, "units": units, "columns": COLUMNS,
+            "rows": [(kind, cells(f)) for kind, f in report.types],
+            "branch_rows": [(branch, cells(f)) for branch, f in report.branches],
+            "child_rows": [(child, cells(f)) for child, f in report.children],
+            "total_cells": cells(total),
+            "repairs": [(label, [total.repairs[place, kind] for place, _l in PLACES], total.repairs_by_kind[kind])
+                        for kind, label in REPAIRS],
+            "places": PLACES, "open_statuses": OPEN_STATUSES, "conditions": Condition.choices,
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "maintenance/figures.html", context, status=status)

@@ -281,6 +281,8 @@ ACCOUNTS = [
     ("chunhiem", Role.HEAD, "BCH", None, ("HCKT", "Chủ nhiệm Hậu cần – Kỹ thuật")),
     ("don1", Role.OFFICER, "DBP01", None, ("DBP01", "Trợ lý kỹ thuật")),
     ("don2", Role.OFFICER, "DBP02", None, ("DBP02", "Trợ lý kỹ thuật")),
+    ("tho1", Role.TECHNICIAN, "DBP01", None, ("DBP01", "Nhân viên kỹ thuật")),
+    ("chihuy1", Role.COMMANDER, "DBP01", None, ("DBP01", "Đồn trưởng")),
     ("xem", Role.VIEWER, "BCH", ("Cán bộ", "Theo dõi"), None),
 ]
 WHOLE_HISTORY = {"admin", "chunhiem", "xem"}  # also see the ended old command

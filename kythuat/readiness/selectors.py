@@ -9,10 +9,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from kythuat.core.scoping import scope_for
+from kythuat.core.scoping import within
 from kythuat.equipment.models import Branch, EquipmentType
 from kythuat.equipment.selectors import first_registration, register_now, register_on
 from kythuat.org.models import Unit
+from kythuat.org.selectors import roll_up_map
 
 from .models import CoefficientRule, Snapshot, SnapshotRow
 
@@ -105,18 +106,12 @@ def ensure_snapshot(day: datetime.date) -> Snapshot:
     return snapshot
 
 
-def _scoped(rows, user, unit: Unit):
-    rows = rows.filter(unit__path__startswith=unit.path)
-    ids = scope_for(user).unit_ids()
-    return rows if ids is None else rows.filter(unit_id__in=ids)
-
-
 def readiness(user, unit: Unit, *, on: datetime.date | None = None) -> Readiness:
     """Figures of ``unit``'s subtree by branch, type and child unit, from the lines ``user`` may see,
     as the register stands or at 0h on ``on``."""
     rules = Rules()
     branch_of = dict(EquipmentType.objects.values_list("id", "branch_id"))
-    rows = _scoped(source(on), user, unit)
+    rows = within(source(on), user, unit)
     total, branches, types = Figures(), defaultdict(Figures), defaultdict(Figures)
     per_unit = defaultdict(Figures)
     for unit_id, type_id, grade, condition, usage, quantity in (
@@ -139,14 +134,7 @@ def readiness(user, unit: Unit, *, on: datetime.date | None = None) -> Readiness
 
 def _roll_up_children(user, unit: Unit, per_unit: dict) -> list:
     """Each visible child unit with the sum of its subtree, from per-unit figures (paths, no recursion)."""
-    visible = Unit.objects.visible_to(user)
-    children = list(visible.filter(parent=unit).order_by("sort_order", "name"))
-    child_of = {}
-    depth = len(unit.path.strip("/").split("/"))
-    for unit_id, path in visible.filter(path__startswith=unit.path).values_list("id", "path"):
-        parts = path.strip("/").split("/")
-        if len(parts) > depth:
-            child_of[unit_id] = int(parts[depth])
+    children, child_of = roll_up_map(user, unit)
     sums = defaultdict(Figures)
     for unit_id, figures in per_unit.items():
         if unit_id in child_of:
@@ -178,7 +166,7 @@ def trend(user, unit: Unit, *, years: int = 15, branch: Branch | None = None,
     days = [datetime.date(year, 1, 1) for year in range(start_year, today.year + 1)]
     snapshots = {ensure_snapshot(day).pk: day for day in days}
     counts = defaultdict(lambda: [0, 0])
-    rows = _scoped(SnapshotRow.objects.filter(snapshot__in=snapshots), user, unit)
+    rows = within(SnapshotRow.objects.filter(snapshot__in=snapshots), user, unit)
     if branch is not None:
         rows = rows.filter(type__branch=branch)
     for snapshot_id, type_id, grade, condition, quantity in (

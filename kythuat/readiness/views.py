@@ -9,9 +9,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kythuat.core.export import xlsx_response
+from kythuat.core.forms import PeriodForm
 from kythuat.core.views import ObjectListView
 from kythuat.equipment.choices import Condition, Grade, UsageState
+from kythuat.maintenance import figures as maintenance_figures
 from kythuat.org.models import Unit
+from kythuat.org.selectors import top_units
 
 from . import filtersets, tables
 from .charts import coefficient_chart
@@ -20,14 +23,7 @@ from .models import CoefficientRule
 from .selectors import readiness, trend
 
 
-def top_units(user) -> list[Unit]:
-    """The units a user sees that have no visible parent: where the overview starts."""
-    visible = Unit.objects.visible_to(user).active_on()
-    ids = set(visible.values_list("id", flat=True))
-    return [u for u in visible.order_by("depth", "sort_order", "name") if u.parent_id not in ids]
-
-
-class ReadinessForm(forms.Form):
+class ReadinessForm(PeriodForm):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     on = forms.DateField(label=gettext_lazy("As of 0h on"), required=False, widget=forms.DateInput,
                          help_text=gettext_lazy("Empty: the register as it stands now."))
@@ -69,6 +65,9 @@ class ReadinessView(View):
         if request.GET.get("export") == "xlsx":
             content = readiness_xlsx(report, points, conditions=conditions, usages=usages)
             return xlsx_response(content, name=f"{_('Technical coefficient')} {unit.code}")
+        start, end = form.period() if form.is_bound else PeriodForm({}).period()
+        # The register's counts (condition, in repair) are the roll-up's own, at 0h on ``on`` or now.
+        upkeep = maintenance_figures.figures(user, unit=unit, start=start, end=end, register=False)
         visible_ids = set(Unit.objects.visible_to(user).filter(pk__in=[a.pk for a in unit.ancestors()])
                           .values_list("id", flat=True))
         context = {
@@ -83,6 +82,8 @@ class ReadinessView(View):
             "ancestors": [a for a in unit.ancestors() if a.pk in visible_ids],
             "tops": tops,
             "new_year": datetime.date(timezone.localdate().year, 1, 1),
+            "upkeep": upkeep,
+            "child_rows": [(child, f, upkeep.child(child.pk)) for child, f in report.children],
         }
         return render(request, "readiness/readiness.html", context, status=status)
 

@@ -164,3 +164,26 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
     def get_ignored(self, obj) -> list[str]:
         return obj.report.get("ignored", [])
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A photo or document of a record; ``download`` is the file, served with the same scoping."""
+
+    record = serializers.SerializerMethodField(help_text=_("app_label.model of the record it belongs to"))
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    download = serializers.SerializerMethodField(help_text=_("Address of the file"))
+
+    class Meta:
+        from kythuat.core.models import Attachment
+
+        model = Attachment
+        fields = ("id", "record", "object_id", "name", "size", "note", "uploaded_by", "created_at", "download")
+        read_only_fields = fields
+
+    def get_record(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_download(self, obj) -> str:
+        request = self.context.get("request")
+        path = reverse("attachment", args=[obj.pk])
+        return request.build_absolute_uri(path) if request else path

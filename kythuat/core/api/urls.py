@@ -5,12 +5,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from .viewsets import ApiTokenViewSet, AuditEntryViewSet, ImportRunViewSet
+from .viewsets import ApiTokenViewSet, AttachmentViewSet, AuditEntryViewSet, ImportRunViewSet
 
 router = routers.SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("imports", ImportRunViewSet, basename="importrun")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 class ApiRootView(APIView):
     """The entry point: every list endpoint of every app's API (namespaces ending in "-api")."""
@@ -40,5 +41,6 @@ urlpatterns = [
     path("org/", include("kythuat.org.api.urls")),
     path("equipment/", include("kythuat.equipment.api.urls")),
     path("readiness/", include("kythuat.readiness.api.urls")),
+    path("maintenance/figures/", include("kythuat.maintenance.api.figures_urls")),
     path("maintenance/", include("kythuat.maintenance.api.urls")),
 ]

@@ -19,12 +19,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from kythuat.core import attachments
 from kythuat.core.importer import IMPORTERS
 from kythuat.core.imports import apply_import, start_import
-from kythuat.core.models import ApiToken, AuditEntry, ImportRun
+from kythuat.core.models import ApiToken, Attachment, AuditEntry, ImportRun
 from kythuat.core.scoping import can, scope_for
 
-from .serializers import ApiTokenSerializer, AuditEntrySerializer, ImportRunSerializer
+from .serializers import ApiTokenSerializer, AttachmentSerializer, AuditEntrySerializer, ImportRunSerializer
 
 NOT_ALLOWED = "Your role does not allow this action here."
 
@@ -192,3 +193,66 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(run).data,
                         status=status.HTTP_202_ACCEPTED if run.is_running else status.HTTP_200_OK)
+
+
+class AttachmentViewSet(ScopedModelViewSet):
+    """Photos and documents of records (work orders, faults): list them (``?record=maintenance.workorder
+    &object_id=12``), ``POST`` a file (multipart: ``record``, ``object_id``, ``file``, ``note``) to a
+    record you may change, ``DELETE`` one (officers, while the record is open). Files cannot be
+    changed, only removed and attached again."""
+
+    queryset = Attachment.objects.select_related("content_type", "uploaded_by")
+    serializer_class = AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = {"object_id": ["exact"]}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        record = self.request.query_params.get("record", "")
+        if "." in record:
+            app_label, model = record.split(".", 1)
+            rows = rows.filter(content_type__app_label=app_label, content_type__model=model)
+        return rows
+
+    def create(self, request, *args, **kwargs):
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        scope = scope_for(request.user)
+        if not any(scope.has_perm(model.perm_for("change")) for model in apps.get_models()
+                   if getattr(model, "has_attachments", False)):
+            raise PermissionDenied(NOT_ALLOWED)
+        record, object_id = str(request.data.get("record", "")), str(request.data.get("object_id", ""))
+        model = None
+        if record.count(".") == 1:
+            content_type = ContentType.objects.filter(app_label=record.split(".")[0],
+                                                      model=record.split(".")[1]).first()
+            model = content_type.model_class() if content_type else None
+        if model is None or not getattr(model, "has_attachments", False):
+            raise serializers.ValidationError({"record": [_("A record that takes attachments, e.g. "
+                                                            "maintenance.workorder.")]})
+        if not object_id.isdigit():
+            raise serializers.ValidationError({"object_id": [_("The id of the record.")]})
+        obj = model.objects.visible_to(request.user).filter(pk=int(object_id)).first()
+        if obj is None:
+            raise serializers.ValidationError({"object_id": [_("No such record in your units.")]})
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": [_("Send the file (multipart/form-data).")]})
+        try:
+            attachment = attachments.attach(user=request.user, obj=obj, upload=upload,
+                                            note=str(request.data.get("note", "")))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict")
+                                              else {"file": error.messages}) from error
+        return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        reason = instance.locked_reason
+        if reason:
+            raise PermissionDenied(reason)
+        stored = instance.file.name
+        with transaction.atomic():
+            instance.delete()
+            transaction.on_commit(lambda: instance.file.storage.delete(stored))

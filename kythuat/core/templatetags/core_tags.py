@@ -11,7 +11,7 @@ def field_label(entry, name: str) -> str:
     if model is not None:
         for field in model._meta.concrete_fields:
             if name in (field.attname, field.name):
-                return str(field.verbose_name).capitalize()
+                return _("Record id") if field.primary_key else str(field.verbose_name).capitalize()
     return name
 
 
@@ -76,7 +76,8 @@ def percent(value, digits: int = 1):
 
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=digits)} %"
+    # Rounded first: number_format cuts the digits off (2/3 would read 66,6 %).
+    return f"{number_format(round(value * 100, digits), decimal_pos=digits)} %"
 
 
 @register.filter

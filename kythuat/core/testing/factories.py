@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from kythuat.core.models import Attachment
 from kythuat.core.roles import Role
 from kythuat.equipment.choices import TransferStatus
 from kythuat.equipment.models import (
@@ -214,7 +215,32 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
         return cls(item=ItemFactory(unit=unit), **kwargs)
 
 
+# The smallest real PNG (1×1 pixel), for attachments in tests.
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A photo attached to an open work order of a unit."""
+
+    class Meta:
+        model = Attachment
+
+    name = "anh-sua-chua.png"
+    size = len(PNG_1PX)
+    file = factory.django.FileField(filename="anh-sua-chua.png", data=PNG_1PX)
+
+    @classmethod
+    def in_unit(cls, unit, **kwargs):
+        from django.contrib.contenttypes.models import ContentType
+
+        order = WorkOrderFactory(unit=unit)
+        return cls(content_type=ContentType.objects.get_for_model(order), object_id=order.pk,
+                   scope_unit_id=unit.pk, **kwargs)
+
+
 FACTORIES = {
+    Attachment: AttachmentFactory,
     Unit: UnitFactory,
     Person: PersonFactory,
     Membership: MembershipFactory,

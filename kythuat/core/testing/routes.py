@@ -135,6 +135,13 @@ def _import_run_of(unit, user):
                                     status=ImportStatus.CHECKED, total=1, added=1)
 
 
+def _attachable_in(unit, user):
+    """The label and id of a row inside ``unit`` of the first model that takes attachments."""
+    model = next(m for m in FACTORIES if getattr(m, "has_attachments", False))
+    obj = make_in_unit(model, unit)
+    return {"label": f"{model._meta.app_label}.{model._meta.model_name}", "pk": obj.pk}
+
+
 # name -> function(unit, acting_user) returning {param: value}: rows of routes that are not generic.
 SPECIAL_PARAMS = {
     "users:user": lambda unit, user: {"pk": _user_in(unit).pk},
@@ -147,6 +154,7 @@ SPECIAL_PARAMS = {
     "api_token_revoke": lambda unit, user: {"pk": _own_token(unit, user).pk},
     "core-api:token-detail": lambda unit, user: {"pk": _own_token(unit, user).pk},
     "core-api:auditentry-detail": lambda unit, user: {"pk": _audit_entry_in(unit).pk},
+    "attachment_add": _attachable_in,
     "import_run": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
     "import_run_progress": lambda unit, user: {"pk": _import_run_of(unit, user).pk},
     "import_run_apply": lambda unit, user: {"pk": _import_run_of(unit, user).pk},

@@ -67,7 +67,7 @@ def test_usage_moves_meters_flags_due_by_meter_and_refuses_going_backwards(org):
     assert Schedule.objects.due_by(TODAY).filter(item=truck).count() == 1
     with pytest.raises(ValidationError) as error:
         services.log_usage(user=org.technician1, item=truck, km_after=Decimal("9000"))
-    assert "backwards" in str(error.value) or "lùi" in str(error.value)
+    assert "backwards" in str(error.value) or "không được giảm" in str(error.value)
     with pytest.raises(ValidationError):
         services.log_usage(user=org.technician1, item=truck, rounds=10)  # a truck fires no rounds
     assert AuditEntry.objects.filter(content_type__model="usagelog").count() == 2

@@ -45,7 +45,8 @@ def test_demo_builds_a_province_with_posts_squadrons_and_history():
 def test_demo_accounts_have_their_roles_and_can_sign_in():
     build_demo()
     expected = {"admin": (Role.ADMIN, "BCH"), "chunhiem": (Role.HEAD, "BCH"), "don1": (Role.OFFICER, "DBP01"),
-                "don2": (Role.OFFICER, "DBP02"), "xem": (Role.VIEWER, "BCH")}
+                "don2": (Role.OFFICER, "DBP02"), "xem": (Role.VIEWER, "BCH"), "tho1": (Role.TECHNICIAN, "DBP01"),
+                "chihuy1": (Role.COMMANDER, "DBP01")}
     for username, (role, code) in expected.items():
         assert Membership.objects.filter(user__username=username, unit__code=code, role=role).exists()
         client = Client()

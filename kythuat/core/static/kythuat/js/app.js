@@ -22,6 +22,11 @@
       el.checked = box.checked;
     });
   });
+  // A drop-down marked data-autosubmit sends its form when changed (no inline handlers: our CSP forbids them).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+  document.documentElement.classList.add("js");
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -1,0 +1,46 @@
+"""The maintenance pages as a Vietnamese user reads them: labels, not stored codes or doubled words."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from kythuat.equipment.models import EquipmentType, Item
+from kythuat.maintenance import services
+from kythuat.maintenance.choices import Level, WorkKind
+from kythuat.maintenance.models import MaintenanceRule
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def truck(org, serial):
+    return Item.objects.create(type=EquipmentType.objects.get(code="UAZ469"), unit=org.team1, serial=serial,
+                               grade=2, registered_on=datetime.date(2020, 1, 1))
+
+
+def test_regime_pages_name_the_usage_states_it_applies_in(org):
+    rule = MaintenanceRule.objects.filter(usage_states="in_use,reserve").first()
+    client = login(org.head)
+    for url in (rule.get_absolute_url(), "/maintenance/rules/"):
+        page = client.get(url).content.decode()
+        assert "Đang khai thác, Dự trữ SSCĐ" in page
+        assert "in_use,reserve" not in page
+
+
+def test_work_order_page_names_the_regime_level_only_when_it_adds_to_the_kind(org):
+    vehicle = truck(org, "50-11")
+    client = login(org.head)
+    level1 = services.plan_work(user=org.officer1, unit=org.post1, kind=WorkKind.MAINT_1, items=[vehicle.pk])
+    page = client.get(level1.get_absolute_url()).content.decode()
+    assert "<dd>Bảo dưỡng cấp 1</dd>" in page and "Bảo dưỡng cấp 1 — Bảo dưỡng cấp 1" not in page
+    monthly = services.plan_work(user=org.officer1, unit=org.post1, kind=WorkKind.PRESERVATION,
+                                 level=Level.MONTHLY, items=[vehicle.pk])
+    assert "<dd>Bảo quản — Bảo quản hằng tháng</dd>" in client.get(monthly.get_absolute_url()).content.decode()
+    panel = client.get(vehicle.get_absolute_url()).content.decode()
+    assert "Bảo quản — Bảo quản hằng tháng" in panel and "Bảo dưỡng cấp 1 — Bảo dưỡng cấp 1" not in panel
