@@ -281,6 +281,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets used by several fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "kythuat.equipment.choices.Grade",
+        "UsageStateEnum": "kythuat.equipment.choices.UsageState",
+        "MaintenanceLevelEnum": "kythuat.maintenance.choices.Level",
+        "CalendarLevelEnum": "kythuat.maintenance.choices.CALENDAR_LEVEL_CHOICES",
+    },
 }
 
 # --- Tables -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class Level(models.TextChoices):
 # The levels a technical day form may record (the calendar regimes done unit-wide).
 CALENDAR_LEVELS = (Level.DAILY, Level.TECH_DAY, Level.MONTHLY, Level.QUARTERLY, Level.SEASONAL,
                    Level.TECH_MONTH, Level.SEALED_CHECK)
+CALENDAR_LEVEL_CHOICES = [(level.value, level.label) for level in CALENDAR_LEVELS]
 
 
 class WorkKind(models.TextChoices):

@@ -1,19 +1,18 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kythuat.core.forms import DomainModelForm, PeriodForm, UnitChoiceField, localize_number
-from kythuat.equipment.models import Branch, Item
+from kythuat.equipment.models import Branch
 from kythuat.org.models import Person, Unit
 from kythuat.org.selectors import top_units
 
-from . import schedules, services
+from . import services
 from .choices import CALENDAR_LEVELS, Level, Place, Severity, WorkKind
-from .models import Fault, MaintenanceRule, RuleTask, UsageLog, WorkOrder
+from .models import Fault, MaintenanceRule, UsageLog, WorkOrder
 
 
 def _not_future(day):
@@ -41,20 +40,9 @@ class MaintenanceRuleForm(DomainModelForm):
         return [line.strip()[:255] for line in self.cleaned_data.get("tasks_text", "").splitlines() if line.strip()]
 
     def save(self, commit=True):
-        """The rule, its checklist, then the schedules of the types it touches (before and after)."""
-        before = set()
-        if self.instance.pk:
-            old = MaintenanceRule.objects.get(pk=self.instance.pk)
-            before = schedules.rule_types([old]).get(old.pk, set())
-        with transaction.atomic():
-            rule = super().save(commit=commit)
-            rule.tasks.all().delete()
-            RuleTask.objects.bulk_create(RuleTask(rule=rule, text=text, sort_order=order)
-                                         for order, text in enumerate(self.cleaned_data["tasks_text"], start=1))
-            kinds = before | schedules.rule_types([rule]).get(rule.pk, set())
-            schedules.sync(Item.objects.filter(type__in=kinds).values_list("id", flat=True))
-            schedules.reschedule_rule(rule)
-        return rule
+        """The rule and its checklist, through the service (the schedules follow)."""
+        return services.save_rule(user=self.user, rule=super().save(commit=False),
+                                  tasks=self.cleaned_data["tasks_text"])
 
 
 class WorkOrderForm(DomainModelForm):

@@ -36,7 +36,17 @@ from .choices import (
     WorkKind,
     WorkStatus,
 )
-from .models import METER_FIELDS, Fault, TechnicalDay, UsageLog, WorkOrder, WorkOrderItem, WorkOrderPart
+from .models import (
+    METER_FIELDS,
+    Fault,
+    MaintenanceRule,
+    RuleTask,
+    TechnicalDay,
+    UsageLog,
+    WorkOrder,
+    WorkOrderItem,
+    WorkOrderPart,
+)
 
 NUMBER_PREFIX = {WorkKind.PRESERVATION: "BQ", WorkKind.MAINT_1: "BD1", WorkKind.MAINT_2: "BD2",
                  WorkKind.REPAIR_MINOR: "SCN", WorkKind.REPAIR_MEDIUM: "SCV", WorkKind.REPAIR_MAJOR: "SCL",
@@ -126,6 +136,47 @@ def refresh_condition(items, day: datetime.date) -> list[Item]:
                 item.save(update_fields=["condition", "updated_at"])
                 changed.append(item)
     return changed
+
+
+# Rules ----------------------------------------------------------------------------------------------
+
+def _require_catalogues(user) -> None:
+    if not scope_for(user).has_perm(Perm.MANAGE_CATALOGUES):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+
+
+def _sync_types(type_ids) -> None:
+    schedules.sync(Item.objects.filter(type__in=type_ids).values_list("id", flat=True))
+
+
+def save_rule(*, user, rule: MaintenanceRule, tasks: list[str] | None = None) -> MaintenanceRule:
+    """A rule saved (new or changed, its ``version`` checked) with its checklist (``None``: unchanged);
+    the schedules of the types it applied to before and applies to now follow at once."""
+    _require_catalogues(user)
+    before = set()
+    if rule.pk:
+        old = MaintenanceRule.objects.get(pk=rule.pk)
+        before = schedules.rule_types([old]).get(old.pk, set())
+    rule.full_clean()
+    with transaction.atomic(), acting_as(user):
+        rule.save()
+        if tasks is not None:
+            rule.tasks.all().delete()
+            RuleTask.objects.bulk_create(RuleTask(rule=rule, text=text[:255], sort_order=order)
+                                         for order, text in enumerate(tasks, start=1))
+        _sync_types(before | schedules.rule_types([rule]).get(rule.pk, set()))
+        schedules.reschedule_rule(rule)
+    return rule
+
+
+def delete_rule(*, user, rule: MaintenanceRule) -> None:
+    """A rule deleted with its schedules; the types it applied to fall back on the rules left (a
+    group's rule gone: the branch's of that level)."""
+    _require_catalogues(user)
+    with transaction.atomic(), acting_as(user):
+        kinds = schedules.rule_types([rule]).get(rule.pk, set())
+        rule.delete()
+        _sync_types(kinds)
 
 
 # Faults ---------------------------------------------------------------------------------------------
@@ -458,11 +509,11 @@ def verify_work(*, work_order: WorkOrder, user, version: int | None = None) -> W
     return order
 
 
-def cancel_work(*, work_order: WorkOrder, user) -> WorkOrder:
+def cancel_work(*, work_order: WorkOrder, user, version: int | None = None) -> WorkOrder:
     """Work that will not be done: items sent to the shop return to their usage state; its faults stay
     open without a repair."""
     with transaction.atomic(), acting_as(user):
-        order = _step(work_order, user, Perm.MANAGE_REGISTER, None,
+        order = _step(work_order, user, Perm.MANAGE_REGISTER, version,
                       (WorkStatus.PLANNED, WorkStatus.IN_PROGRESS, WorkStatus.WAITING_PARTS),
                       _("Only open work can be cancelled."))
         if order.kind in SHOP_REPAIRS and order.started_on:

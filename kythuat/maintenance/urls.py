@@ -7,6 +7,9 @@ from .models import Fault, MaintenanceRule, TechnicalDay, UsageLog, WorkOrder
 
 app_name = "maintenance"
 
+rule_views = model_views(MaintenanceRule, list_view=views.MaintenanceRuleListView, form_class=forms.MaintenanceRuleForm,
+                         detail_view=views.MaintenanceRuleView)
+rule_views["delete"] = views.MaintenanceRuleDeleteView
 work_order_views = model_views(WorkOrder, list_view=views.WorkOrderListView, form_class=forms.WorkOrderForm,
                                detail_view=views.WorkOrderView)
 work_order_views["add"] = views.WorkOrderCreateView
@@ -29,9 +32,7 @@ urlpatterns = [
     path("rules/import/", views.MaintenanceRuleImportView.as_view(), name="maintenancerule_import"),
     path("rules/import/template/", views.MaintenanceRuleImportTemplateView.as_view(),
          name="maintenancerule_import_template"),
-    path("rules/", include(object_urls("maintenancerule", model_views(
-        MaintenanceRule, list_view=views.MaintenanceRuleListView, form_class=forms.MaintenanceRuleForm,
-        detail_view=views.MaintenanceRuleView)))),
+    path("rules/", include(object_urls("maintenancerule", rule_views))),
     path("work-orders/import/", views.WorkLogImportView.as_view(), name="workorder_import"),
     path("work-orders/import/template/", views.WorkLogImportTemplateView.as_view(), name="workorder_import_template"),
     path("work-orders/", include(object_urls("workorder", work_order_views))),

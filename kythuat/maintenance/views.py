@@ -24,6 +24,7 @@ from kythuat.core.views import (
     ImportTemplateView,
     ImportView,
     ObjectActionView,
+    ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
@@ -77,6 +78,15 @@ class MaintenanceRuleView(ObjectView):
         followed = Schedule.objects.filter(rule=obj, active=True)
         return {"followed": followed.count(), "covered": [label for value, label in obj._meta.get_field(
             "level").choices if value in obj.covered]}
+
+
+class MaintenanceRuleDeleteView(ObjectDeleteView):
+    """The types the rule applied to fall back on the rules left (``services.delete_rule``)."""
+
+    model = MaintenanceRule
+
+    def perform_delete(self, obj) -> None:
+        services.delete_rule(user=self.request.user, rule=obj)
 
 
 class ScheduleListView(ObjectListView):

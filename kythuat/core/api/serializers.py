@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.serializers import as_serializer_error
 
 from kythuat.core.models import ApiToken, AuditEntry, ImportRun
+
+from .exceptions import field_errors
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
@@ -67,12 +68,23 @@ class DomainModelSerializer(serializers.ModelSerializer):
         try:
             probe.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(as_serializer_error(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         return attrs
 
     def update(self, instance, validated_data):
         instance.version = self._expected_version
         return super().update(instance, validated_data)
+
+
+class StepSerializer(serializers.Serializer):
+    """Body of a document's step: the version the client read (a stale one is refused with 409)."""
+
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text=_("The version of the record you read (409 if stale)"))
+
+
+class DatedStepSerializer(StepSerializer):
+    on = serializers.DateField(required=False, help_text=_("The day it takes effect; empty: today"))
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

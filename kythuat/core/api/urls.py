@@ -42,4 +42,5 @@ urlpatterns = [
     path("equipment/", include("kythuat.equipment.api.urls")),
     path("readiness/", include("kythuat.readiness.api.urls")),
     path("maintenance/figures/", include("kythuat.maintenance.api.figures_urls")),
+    path("maintenance/", include("kythuat.maintenance.api.urls")),
 ]

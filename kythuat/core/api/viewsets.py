@@ -76,6 +76,50 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return super().create(request, *args, **kwargs)
 
 
+def version_of(request) -> int | None:
+    """The ``version`` a client sent with a document's step (a stale one is refused with 409)."""
+    version = request.data.get("version") if hasattr(request.data, "get") else None
+    try:
+        return int(version) if version is not None else None
+    except (TypeError, ValueError) as exc:
+        raise serializers.ValidationError({"version": [_("A whole number.")]}) from exc
+
+
+class DocumentViewSet(ScopedModelViewSet):
+    """A document with steps (approve, complete, cancel…) that call the app's services as ``@action``s;
+    a document that says why it is locked (no longer a draft) cannot be changed or deleted here."""
+
+    document_kwarg = "document"
+
+    def perform_update(self, serializer):
+        reason = getattr(serializer.instance, "locked_reason", None)
+        if reason:
+            raise PermissionDenied(reason)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        if instance.locked_reason:
+            raise PermissionDenied(instance.locked_reason)
+        super().perform_destroy(instance)
+
+    def act(self, request, action, service, *, body=None, answer=None, status_code=status.HTTP_200_OK, **kwargs):
+        """Run a step: the role's right to ``action`` on the row first (403), then the ``body``
+        serializer's checks (400 naming the field), then ``service``, whose ValidationError is a 400
+        naming the field and whose stale version is a 409 (``core.api.exceptions``). The answer is
+        the row the service returns, through ``answer`` (default: this viewset's serializer)."""
+        document = self.get_object()
+        if not can(request.user, action, document):
+            raise PermissionDenied(NOT_ALLOWED)
+        if body is not None:
+            data = body(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            kwargs.update(data.validated_data)
+        result = service(**{self.document_kwarg: document}, user=request.user, **kwargs)
+        serializer = (answer(result, context=self.get_serializer_context()) if answer is not None
+                      else self.get_serializer(result))
+        return Response(serializer.data, status=status_code)
+
+
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The audit log of the user's units: read-only."""
 

@@ -233,12 +233,3 @@ class StrikeOffSerializer(DomainModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
 
-
-class StepSerializer(serializers.Serializer):
-    """Body of a document's step: the version the client read (a stale one is refused with 409)."""
-
-    version = serializers.IntegerField(required=False)
-
-
-class DatedStepSerializer(StepSerializer):
-    on = serializers.DateField(required=False, help_text=_("The day it takes effect; empty: today"))

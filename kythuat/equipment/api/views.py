@@ -1,11 +1,9 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.response import Response
+from rest_framework.exceptions import ValidationError
 
-from kythuat.core.api.viewsets import NOT_ALLOWED, ScopedModelViewSet
-from kythuat.core.scoping import can
+from kythuat.core.api.serializers import DatedStepSerializer, StepSerializer
+from kythuat.core.api.viewsets import DocumentViewSet, ScopedModelViewSet, version_of
 from kythuat.equipment import filtersets, services
 from kythuat.equipment.models import Branch, EquipmentType, GradeChange, GradeDefinition, Item, StrikeOff, Transfer
 
@@ -52,36 +50,6 @@ def _on(request):
     return form.cleaned_data["on"]
 
 
-def _version(request):
-    version = request.data.get("version") if hasattr(request.data, "get") else None
-    try:
-        return int(version) if version is not None else None
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"version": ["A whole number."]}) from exc
-
-
-class DocumentViewSet(ScopedModelViewSet):
-    """A document with actions (approve, complete, cancel) that call the app's services; a document
-    that is no longer a draft cannot be deleted."""
-
-    document_kwarg = "document"
-
-    def perform_destroy(self, instance):
-        if instance.locked_reason:
-            raise PermissionDenied(instance.locked_reason)
-        super().perform_destroy(instance)
-
-    def act(self, request, action, service, **kwargs):
-        document = self.get_object()
-        if not can(request.user, action, document):
-            raise PermissionDenied(NOT_ALLOWED)
-        try:
-            document = service(**{self.document_kwarg: document}, user=request.user, **kwargs)
-        except DjangoValidationError as error:
-            raise ValidationError({"detail": error.messages}) from error
-        return Response(self.get_serializer(document).data)
-
-
 class GradeChangeViewSet(DocumentViewSet):
     """Grade change records. ``POST …/approve/`` (commanders; send ``version``) gives the items their
     new grades; ``POST …/cancel/`` cancels a draft. Approved and cancelled records cannot change."""
@@ -95,7 +63,7 @@ class GradeChangeViewSet(DocumentViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self.act(request, "approve", services.approve_grade_change, version=_version(request))
+        return self.act(request, "approve", services.approve_grade_change, version=version_of(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -103,8 +71,8 @@ class GradeChangeViewSet(DocumentViewSet):
         return self.act(request, "cancel", services.cancel_grade_change)
 
 
-STEP_BODY = serializers.StepSerializer
-DATED_STEP_BODY = serializers.DatedStepSerializer
+STEP_BODY = StepSerializer
+DATED_STEP_BODY = DatedStepSerializer
 
 
 class TransferViewSet(DocumentViewSet):
@@ -120,12 +88,12 @@ class TransferViewSet(DocumentViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self.act(request, "approve", services.approve_transfer, version=_version(request))
+        return self.act(request, "approve", services.approve_transfer, version=version_of(request))
 
     @extend_schema(request=DATED_STEP_BODY)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self.act(request, "complete", services.complete_transfer, version=_version(request), on=_on(request))
+        return self.act(request, "complete", services.complete_transfer, version=version_of(request), on=_on(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -146,17 +114,17 @@ class StrikeOffViewSet(DocumentViewSet):
     @extend_schema(request=STEP_BODY)
     @action(detail=True, methods=["post"])
     def consolidate(self, request, pk=None):
-        return self.act(request, "consolidate", services.consolidate_strike_off, version=_version(request))
+        return self.act(request, "consolidate", services.consolidate_strike_off, version=version_of(request))
 
     @extend_schema(request=STEP_BODY)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self.act(request, "approve", services.approve_strike_off, version=_version(request))
+        return self.act(request, "approve", services.approve_strike_off, version=version_of(request))
 
     @extend_schema(request=DATED_STEP_BODY)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self.act(request, "complete", services.complete_strike_off, version=_version(request),
+        return self.act(request, "complete", services.complete_strike_off, version=version_of(request),
                         on=_on(request))
 
     @extend_schema(request=None)
