@@ -167,7 +167,8 @@ class DueCalendarView(ScopedView):
         units = [(u.pk, field.label_from_instance(u)) for u in
                  Unit.objects.visible_to(request.user).active_on().only("id", "name", "depth", "path")]
         context = self.base_context(weeks=weeks, month=first, previous=previous, following=following, unit=unit,
-                                    units=units, list_url=reverse("maintenance:schedule_list"))
+                                    units=units, list_url=reverse("maintenance:schedule_list"),
+                                    orders_url=reverse("maintenance:workorder_list"))
         return render(request, self.template_name, context)
 
 
