@@ -24,10 +24,11 @@ def figures_xlsx(report) -> bytes:
     repairs = Sheet(_("Repairs"), heading, [_("Kind of repair"), *[str(label) for _p, label in PLACES], _("Total")],
                     [[str(label), *[total.repairs[place, kind] for place, _l in PLACES],
                       total.repairs_by_kind[kind]] for kind, label in REPAIRS])
+    orders, items = _("Open work orders"), _("Items")  # outside the f-strings, where makemessages finds them
     now = Sheet(_("Now"), heading, [_("Figure"), _("Count")], [
-        *[[f"{_('Open work orders')}: {label}", total.open_orders[status]] for status, label in OPEN_STATUSES],
+        *[[f"{orders}: {label}", total.open_orders[status]] for status, label in OPEN_STATUSES],
         [_("Items in repair"), total.in_repair],
-        *[[f"{_('Items')}: {label}", total.by_condition[condition]] for condition, label in Condition.choices],
+        *[[f"{items}: {label}", total.by_condition[condition]] for condition, label in Condition.choices],
         [_("Overdue now"), total.overdue], [_("Due within a week"), total.due_week],
         [_("Due within a month"), total.due_month], [_("Due by meter"), total.meter_due],
         [_("Open faults now"), total.open_faults],

@@ -1,6 +1,7 @@
 """Photos and documents attached to records: who may attach, what is accepted, how they are served."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -10,9 +11,11 @@ from kythuat.core.testing.factories import PNG_1PX, WorkOrderFactory
 pytestmark = pytest.mark.django_db
 
 
-def _client(user):
+def _client(user, language=None):
     client = Client()
     client.force_login(user)
+    if language:  # the user's choice of language, as the language switch stores it
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
@@ -66,7 +69,7 @@ def test_viewer_cannot_attach(org):
 ])
 def test_bad_files_are_refused_with_a_reason_and_nothing_is_kept(org, name, data, message):
     order = WorkOrderFactory(unit=org.team1)
-    client = _client(org.users["technician1"])
+    client = _client(org.users["technician1"], language="en")
     good = _png("tot.png")
     response = client.post(_add_url(order), {"file": [good, SimpleUploadedFile(name, data)]}, follow=True)
     assert message in response.content.decode()
@@ -77,7 +80,7 @@ def test_file_over_the_limit_is_refused(org, settings):
     settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
     order = WorkOrderFactory(unit=org.team1)
     big = SimpleUploadedFile("bao-cao.pdf", b"%PDF" + b"0" * (1024 * 1024))
-    response = _client(org.users["technician1"]).post(_add_url(order), {"file": big}, follow=True)
+    response = _client(org.users["technician1"], language="en").post(_add_url(order), {"file": big}, follow=True)
     assert "larger than 1 MB" in response.content.decode()
     assert not Attachment.objects.exists()
 
