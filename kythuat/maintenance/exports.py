@@ -29,8 +29,8 @@ def figures_xlsx(report) -> bytes:
         *[[f"{orders}: {label}", total.open_orders[status]] for status, label in OPEN_STATUSES],
         [_("Items in repair"), total.in_repair],
         *[[f"{items}: {label}", total.by_condition[condition]] for condition, label in Condition.choices],
-        [_("Overdue now"), total.overdue], [_("Due within a week"), total.due_week],
-        [_("Due within a month"), total.due_month], [_("Due by meter"), total.meter_due],
+        [_("Overdue now"), total.overdue], [_("Due within 7 days"), total.due_week],
+        [_("Due in 8–30 days"), total.due_month], [_("Due by meter"), total.meter_due],
         [_("Open faults now"), total.open_faults],
     ])
     return sheets_xlsx([
