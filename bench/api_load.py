@@ -100,6 +100,7 @@ def run_load(base: str, paths: list[str], key: str, *, connections: int, duratio
                               cwd=Path(__file__).resolve().parent.parent)
         result = json.loads(done.stdout.strip().splitlines()[-1])
     result["rps"] = result["requests"] / result["seconds"]
+    result["load"] = os.getloadavg()[0]
     return result
 
 
@@ -132,7 +133,7 @@ def raw_bound(one: dict, runs: int) -> dict:
     return figures
 
 
-def one_request(path: str, key: str, runs: int) -> dict:
+def one_request(path: str, key: str, runs: int, top: int = 0) -> dict:
     """One request in this process: its time, its queries, and where the time goes (profile)."""
     from django.test import Client
 
@@ -144,9 +145,15 @@ def one_request(path: str, key: str, runs: int) -> dict:
         return response
 
     total_ms, response = median_ms(fetch, runs, 3)
+    cpu_started = time.process_time()
+    for _ in range(runs):
+        fetch()
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / runs
     queries = captured_queries(fetch)
     profile = cProfile.Profile()
     profile.runcall(lambda: [fetch() for _ in range(runs)])
+    if top:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
     stats = pstats.Stats(profile).stats
     whole = max(v[3] for k, v in stats.items() if k[2] == "get" and k[0].endswith("django/test/client.py"))
     # cumulative time of a few functions, as shares of the profiled request
@@ -162,8 +169,8 @@ def one_request(path: str, key: str, runs: int) -> dict:
         matches = [v[3] for k, v in stats.items() if k[0].endswith(file) and k[2] == func]
         shares[label] = max(matches, default=0.0) / whole if whole else 0.0
     body = json.loads(response.content)
-    return {"ms": total_ms, "queries": len(queries), "sql_ms": replay_ms(queries, runs, 3), "count": body["count"],
-            "rows": len(body["results"]), "shares": shares, "captured": queries}
+    return {"ms": total_ms, "cpu_ms": cpu_ms, "queries": len(queries), "sql_ms": replay_ms(queries, runs, 3),
+            "count": body["count"], "rows": len(body["results"]), "shares": shares, "captured": queries}
 
 
 def main(argv=None) -> None:
@@ -176,6 +183,9 @@ def main(argv=None) -> None:
     parser.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--queries", action="store_true", help="print the SQL of one request")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N functions of one request with the most cumulative time")
+    parser.add_argument("--no-load", action="store_true", help="one request in this process only, no load")
     args = parser.parse_args(argv)
     database, info = prepare(args)
     database.use()
@@ -190,9 +200,9 @@ def main(argv=None) -> None:
     token, key = ApiToken.issue(user=get_user_model().objects.get(username="chunhiem"), name="bench.api_load")
     try:
         raw = raw_bound(one, args.runs)
-        single = one_request(paths[0], key, args.runs)
+        single = one_request(paths[0], key, args.runs, args.profile)
         loads = []
-        for workers in args.workers:
+        for workers in [] if args.no_load else args.workers:
             port = free_port()
             server = start_gunicorn(database, workers=workers, threads=args.threads, port=port)
             try:
@@ -213,7 +223,8 @@ def report(args, info, raw, single, loads) -> None:
     print(f"\nRegister API · {connection.vendor} · {args.units:,} units · {args.items:,} items · "
           f"head of department, one post's weapons, {PAGE_SIZE} a page · load tool {args.tool}, "
           f"{args.connections} clients, {args.duration} s · load average {os.getloadavg()[0]:.1f}")
-    print(f"one request (in-process, median of {args.runs}): {single['ms']:.1f} ms, {single['queries']} queries "
+    print(f"one request (in-process, median of {args.runs}): {single['ms']:.1f} ms, CPU of this process "
+          f"{single['cpu_ms']:.1f} ms, {single['queries']} queries "
           f"({single['sql_ms']:.1f} ms replayed with a cursor); count {single['count']}, {single['rows']} rows")
     print(f"raw SQL of the same answer: count {raw['count']:.1f} ms + rows {raw['rows']:.1f} ms = {raw['sum']:.1f} ms"
           f"  → request / raw = {single['ms'] / raw['sum']:.1f}")
@@ -223,11 +234,13 @@ def report(args, info, raw, single, loads) -> None:
         for query in single["captured"]:
             print(f"  [{query['time']} s] {query['sql'][:300]}")
     print(f"\n{'workers':>7} {'threads':>7} │ {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'max ms':>7} {'errors':>6} │ target ≥ 250 req/s, p95 < 150 ms")
+          f"{'max ms':>7} {'errors':>6} {'load':>5} │ target ≥ 250 req/s, p95 < 150 ms")
     for workers, r in loads:
         met = r["rps"] >= 250 and r["p95"] < 150
         print(f"{workers:>7} {args.threads:>7} │ {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p90']:>7.1f} {r['p95']:>7.1f} "
-              f"{r['p99']:>7.1f} {r['max']:>7.1f} {r['errors']:>6} │ {'met' if met else 'missed'}")
+              f"{r['p99']:>7.1f} {r['max']:>7.1f} {r['errors']:>6} {r['load']:>5.1f} │ {'met' if met else 'missed'}")
+    if not loads:
+        return
     best = max(loads, key=lambda item: item[1]["rps"])
     print(f"\nbest: {best[0]} workers, {best[1]['rps']:.0f} req/s; at that rate each request may use "
           f"{2 * 1000 / best[1]['rps']:.1f} ms of the 2 cores (app, database and load tool together); the raw SQL "

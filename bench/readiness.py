@@ -27,6 +27,18 @@ def _median(fn, runs):
     return statistics.median(times)
 
 
+def _medians(first, second, runs):
+    """Medians of two functions run in turn, so that a change in the machine's load meanwhile (it is
+    shared) weighs on both alike."""
+    times = ([], [])
+    for _ in range(runs):
+        for fn, kept in zip((first, second), times, strict=True):
+            started = time.perf_counter()
+            fn()
+            kept.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def main():
     import django
 
@@ -48,7 +60,8 @@ def main():
     root = top_units(head)[0]
     item, history = Item._meta.db_table, ItemHistory._meta.db_table
     lines = Item.objects.count()
-    print(f"{connection.vendor}: {lines:,} register lines, {ItemHistory.objects.count():,} history periods")
+    print(f"{connection.vendor}: {lines:,} register lines, {ItemHistory.objects.count():,} history periods, "
+          f"load average {os.getloadavg()[0]:.1f}")
 
     def raw_now():
         with connection.cursor() as cursor:
@@ -64,18 +77,16 @@ def main():
             return cursor.fetchall()
 
     raw_now(), readiness(head, root)  # warm-up
-    now_raw = _median(raw_now, args.runs)
-    now_page = _median(lambda: readiness(head, root), args.runs)
+    now_raw, now_page = _medians(raw_now, lambda: readiness(head, root), args.runs)
     print(f"roll-up now            {now_page * 1000:8.1f} ms   raw GROUP BY {now_raw * 1000:8.1f} ms   "
           f"ratio {now_page / now_raw:.2f}")
     Snapshot.objects.filter(day=args.on).delete()
     started = time.perf_counter()
     first = readiness(head, root, on=args.on)
     first_time = time.perf_counter() - started
-    on_raw = _median(raw_on, args.runs)
+    on_raw, cached = _medians(raw_on, lambda: readiness(head, root, on=args.on), args.runs)
     print(f"at 0h {args.on:%d/%m/%Y}, first   {first_time * 1000:8.1f} ms   raw GROUP BY {on_raw * 1000:8.1f} ms   "
           f"ratio {first_time / on_raw:.2f}   (makes the snapshot)")
-    cached = _median(lambda: readiness(head, root, on=args.on), args.runs)
     print(f"at 0h {args.on:%d/%m/%Y}, after   {cached * 1000:8.1f} ms   raw GROUP BY {on_raw * 1000:8.1f} ms   "
           f"ratio {cached / on_raw:.2f}")
     assert first.total.total == sum(row[5] for row in raw_on()), "the roll-up differs from the raw SQL"

@@ -108,6 +108,10 @@ def within(rows, user, unit=None, *, field: str = "unit", perm: str = Perm.VIEW)
     None) and where ``user`` holds ``perm``: the scoping of roll-ups over rows that are not the model's
     own (history periods, lines of a work order)."""
     if unit is not None:
-        rows = rows.filter(**{f"{field}__path__startswith": unit.path})
+        # Units by a subquery rather than a join, and none at all when the subtree holds every unit (a
+        # province's own tree): a roll-up then reads its rows exactly as the raw GROUP BY does.
+        units = apps.get_model(UNIT_MODEL).objects
+        if units.exclude(path__startswith=unit.path).exists():
+            rows = rows.filter(**{f"{field}__in": units.filter(path__startswith=unit.path).values("pk")})
     ids = scope_for(user).unit_ids(perm)
     return rows if ids is None else rows.filter(**{f"{field}__in": ids})

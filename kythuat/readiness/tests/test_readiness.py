@@ -156,3 +156,19 @@ def test_snapshot_command_makes_the_yearly_snapshots(org, register):
     assert "[3/3]" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("readiness-snapshot", "31/12/2999", stdout=out)
+
+
+def test_roll_up_of_one_tree_leaves_out_another_tree(org, register):
+    """A tree holding every unit is read without a unit filter; beside another tree it keeps one."""
+    from kythuat.core.testing.factories import UnitFactory, UserFactory
+
+    everyone = UserFactory(is_superuser=True)  # sees every unit, so only the subtree narrows the rows
+    whole = readiness(everyone, org.root)
+    assert whole.total.total == _count()
+    other = UnitFactory(code="BCH2", name="Ban Chỉ huy tỉnh bên")
+    ItemFactory(type=register[2][0].type, unit=other, grade=1, quantity=7, registered_on=LONG_AGO)
+    assert readiness(everyone, org.root).total.total == whole.total.total
+    assert readiness(everyone, other).total.total == 7
+    day = datetime.date(2026, 1, 1)
+    assert readiness(everyone, org.root, on=day).total.total == readiness(org.head, org.root, on=day).total.total
+    assert readiness(everyone, other, on=day).total.good == 7
