@@ -22,6 +22,7 @@ import decimal
 import gc
 import io
 import re
+import sqlite3
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -636,11 +637,67 @@ class Summary:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
+class FileKeys:
+    """Where in the file each key (a line's type and number, say) was first seen, for the check of
+    duplicates within one file — in memory that does not grow with the file: the keys of the batch
+    being checked are in a dict, those of earlier batches in SQLite's private temporary database (on disk
+    past a 2 MB page cache, deleted when closed), read once per batch.
+
+        keys.load(keys_of_this_batch)      # in prefetch: one query for the earlier rows of these keys
+        first = keys.first(key, row.number)  # in check: the row that had the key first (this one if new)
+    """
+
+    def __init__(self):
+        self._db = None
+        self._batch: dict = {}  # key → first row, for the keys of this batch
+        self._new: list = []  # keys first seen in this batch, to store with the next load
+
+    @staticmethod
+    def _text(key) -> str:
+        return "\x1f".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+    def load(self, keys) -> None:
+        """Start a batch: store the new keys of the previous one, fetch the first rows of ``keys``."""
+        if self._new:
+            if self._db is None:
+                self._db = sqlite3.connect("")  # SQLite's private temporary database, on disk past its cache
+                self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
+                                       "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;")
+            self._db.executemany("INSERT INTO seen VALUES (?, ?)",
+                                 ((self._text(key), self._batch[key]) for key in self._new))
+            self._new = []
+        self._batch = {}
+        if self._db is None:
+            return
+        wanted = {self._text(key): key for key in keys}
+        texts = list(wanted)
+        for start in range(0, len(texts), 500):
+            chunk = texts[start:start + 500]
+            query = f"SELECT key, row FROM seen WHERE key IN ({','.join('?' * len(chunk))})"
+            for text, number in self._db.execute(query, chunk):
+                self._batch[wanted[text]] = number
+
+    def first(self, key, number: int) -> int:
+        found = self._batch.setdefault(key, number)
+        if found == number:
+            self._new.append(key)
+        return found
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
 class Importer:
     """A register's import: its columns, how a row becomes a new or changed row of the model, and how
     a batch is written. Subclasses set ``key``, ``model``, ``columns``, ``title`` and define
     ``check``; ``prepare`` and ``prefetch`` load what checking needs once and once per batch, so no
-    row makes a query of its own."""
+    row makes a query of its own. ``self.file_keys`` (a ``FileKeys``, one per run) finds a key
+    repeated within the file."""
 
     key: str = ""
     model = None
@@ -773,7 +830,7 @@ class Importer:
     def run(self, source, *, apply: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
         """Check every row of the file; with ``apply``, write them in one transaction, or nothing at all
         when any row is bad. ``progress(done, total)`` is called after each batch."""
-        with Sheet(source, self.columns) as sheet, _few_collections():
+        with Sheet(source, self.columns) as sheet, _few_collections(), FileKeys() as self.file_keys:
             summary = Summary(columns=[[sheet.headers[c.field], c.header] for _i, c in sheet.mapping],
                               ignored=sheet.ignored)
             self.prepare()

@@ -158,13 +158,15 @@ class ItemImporter(Importer):
         self.units = code_table(mine.active_on().only("id", "code", "name"))
         self.types = code_table(EquipmentType.objects.only(
             "id", "code", "name", "tracked_by", "has_km", "has_engine_hours", "has_rounds"))
-        self.seen: dict[tuple[int, str], int] = {}  # (type, number) → its row in the file
         self.existing: dict[tuple[int, str], Item] = {}
         self.unique_message = str(next(c.violation_error_message for c in Item._meta.constraints
                                        if c.name == "item_serial_unique_per_type"))
 
     def prefetch(self, rows, *, for_update):
         self.existing = items_by_number(rows, self.types, for_update=for_update)
+        # (type, number) → its first row in the file, kept on disk past this batch
+        self.file_keys.load((row.context["type"].pk, row.values["serial"]) for row in rows
+                            if row.context["type"] is not None and row.values.get("serial"))
 
     def check(self, row):
         values = row.values
@@ -178,7 +180,7 @@ class ItemImporter(Importer):
         serial = values.get("serial")
         if serial:
             key = (kind.pk, serial)
-            first = self.seen.setdefault(key, row.number)
+            first = self.file_keys.first(key, row.number)
             if first != row.number:
                 row.error("serial", _("This number is already on row %(row)s of the file.") % {"row": first})
                 return

@@ -254,6 +254,18 @@ def test_runs_are_seen_only_by_their_uploader(org):
     assert run.status == "checked"
 
 
+def test_a_number_repeated_batches_apart_is_found(org, monkeypatch):
+    # Numbers seen in earlier batches are kept on disk (core.importer.FileKeys), not in memory.
+    monkeypatch.setattr(ItemImporter, "batch_size", 2)
+    rows = [line(serial=serial) for serial in ("B1", "B2", "B3", "B1", "B4", "B2", "B2")]
+    summary = run(org.officer1, rows)
+    found = errors(summary)
+    assert found == {(5, "Số hiệu"): "This number is already on row 2 of the file.",
+                     (7, "Số hiệu"): "This number is already on row 3 of the file.",
+                     (8, "Số hiệu"): "This number is already on row 3 of the file."}
+    assert (summary.total, summary.added, summary.bad) == (7, 4, 3)
+
+
 def test_large_files_run_as_a_task_and_report_progress(org, settings, monkeypatch):
     settings.IMPORT_INLINE_BYTES = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
