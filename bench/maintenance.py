@@ -81,10 +81,9 @@ def due_raw(path: str | None, today: datetime.date) -> dict[str, tuple[str, list
     return {
         "rows": (rows, due_params),
         "count": (f"SELECT COUNT(*) FROM {source} WHERE {due}", due_params),
-        # The page counts the buckets over every schedule in force of the scope, the selector over
-        # the due ones.
-        "buckets": (buckets + base, bucket_params + params),
-        "due buckets": (buckets + due, bucket_params + due_params),
+        # The page and the selector count the buckets over the due schedules only (the others are in
+        # no bucket).
+        "buckets": (buckets + due, bucket_params + due_params),
     }
 
 
@@ -145,11 +144,11 @@ def due_list(args) -> list[dict]:
             return page, due.count(), selectors.due_counts(due, today)
 
         selector_ms, selector_cpu, (ids, total, counts) = timed(select, args.runs, args.warmup)
-        due_figures = dict(zip(BUCKETS, [n or 0 for n in answers["due buckets"][0]], strict=True))
-        bound = raw["rows"] + raw["count"] + raw["due buckets"]
+        due_figures = dict(zip(BUCKETS, [n or 0 for n in answers["buckets"][0]], strict=True))
+        bound = raw["rows"] + raw["count"] + raw["buckets"]
         results.append({"what": f"selector · {name}", "user": username, "ms": selector_ms, "queries": 3,
                         "cpu": selector_cpu,
-                        "bound_cpu": raw_cpu["rows"] + raw_cpu["count"] + raw_cpu["due buckets"],
+                        "bound_cpu": raw_cpu["rows"] + raw_cpu["count"] + raw_cpu["buckets"],
                         "sql_ms": None, "count": total, "bound": bound, "raw": raw,
                         "same": ids == [row[0] for row in answers["rows"]] and total == answers["count"][0][0]
                         and counts == due_figures})
@@ -413,7 +412,7 @@ def report(args, info, due, day, written) -> None:
         print(head)
         print("─" * len(head))
         for r in due:
-            buckets = r["raw"]["buckets"] if r["what"].startswith("page") else r["raw"]["due buckets"]
+            buckets = r["raw"]["buckets"]
             sql = f"{r['sql_ms']:>9.1f}" if r["sql_ms"] is not None else f"{'':>9}"
             print(f"{r['what']:<42} {r['user']:<9} {r['count']:>9,} │ {r['ms']:>8.1f} {r['queries']:>7} {sql} │ "
                   f"{r['raw']['rows']:>8.1f} {r['raw']['count']:>8.1f} {buckets:>8.1f} {r['bound']:>8.1f} │ "

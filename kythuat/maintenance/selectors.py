@@ -30,9 +30,12 @@ def due_schedules(user, *, unit=None, until: datetime.date | None = None, today:
 
 
 def due_counts(schedules, today: datetime.date | None = None) -> dict[str, int]:
-    """Overdue, due this week, due this month (by date) and due by meter of ``schedules``: one query."""
+    """Overdue, due this week, due this month (by date) and due by meter of ``schedules``: one query,
+    over the due ones only (the range of ``schedule_due_idx`` and the partial index of the meters),
+    not every schedule of the scope."""
     today = today or timezone.localdate()
-    figures = schedules.order_by().aggregate(**due_annotations(today))
+    due = schedules.filter(Q(next_due_on__lte=today + MONTH) | Q(meter_due=True))
+    figures = due.order_by().aggregate(**due_annotations(today))
     return {key: value or 0 for key, value in figures.items()}
 
 
