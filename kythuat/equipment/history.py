@@ -128,7 +128,9 @@ def _send(since: datetime.date, item_ids, *, created: bool) -> None:
 
     if len(item_ids):
         register_changed.send(sender=ItemHistory, since=since)
-        items_changed.send(sender=ItemHistory, item_ids=list(item_ids), created=created)
+        # An array stays an array (8 bytes an id): the ids of a whole import are not made into a list.
+        items_changed.send(sender=ItemHistory, item_ids=item_ids if isinstance(item_ids, array) else list(item_ids),
+                           created=created)
 
 
 def last_change(item_ids) -> datetime.date | None:

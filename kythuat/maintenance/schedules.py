@@ -13,6 +13,7 @@ one, else its group's, else its branch's (``rule_types``).
 """
 
 import datetime
+from array import array
 from collections import defaultdict
 from decimal import Decimal
 
@@ -70,9 +71,10 @@ def _chunks(ids):
     if ids is None:
         yield None
         return
-    ids = list(ids)
+    if not isinstance(ids, (list, tuple, array)):  # an array of ids (a whole import's) stays compact
+        ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield list(ids[start:start + CHUNK])
 
 
 def sync(item_ids=None, *, since: datetime.date | None = None, new: bool = False) -> int:
