@@ -99,3 +99,23 @@ def test_an_edit_of_a_counted_fact_is_dated_today(org):
     rifle.save()
     periods = list(ItemHistory.objects.filter(item=rifle).order_by("id").values_list("valid_from", "condition"))
     assert periods == [(datetime.date(2024, 1, 1), "ready"), (datetime.date.today(), "limited")]
+
+
+def test_changes_gathered_in_a_block_are_sent_once_at_its_end():
+    sent = []
+
+    def receiver(sender, item_ids, created=False, **kwargs):
+        sent.append((created, list(item_ids)))
+
+    history.items_changed.connect(receiver, dispatch_uid="test_gathered")
+    try:
+        day = datetime.date(2020, 1, 1)
+        with history.gathered():
+            history._changed(day, [1, 2], created=True)
+            history._changed(day, [2, 5, 4], created=False)
+            history._changed(day, [5, 1, 3, 5], created=False)
+            assert sent == []
+    finally:
+        history.items_changed.disconnect(dispatch_uid="test_gathered")
+    # Each changed line once, in order, and none of those registered in the block (made for their end state).
+    assert sent == [(True, [1, 2]), (False, [3, 4, 5])]
