@@ -4,6 +4,14 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def table_cells(context, row):
+    """The cells of a table's row (``core.tables.row_cells``)."""
+    from kythuat.core.tables import row_cells
+
+    return row_cells(context, row)
+
+
 @register.simple_tag
 def field_label(entry, name: str) -> str:
     """The verbose name of an audited field (changes are keyed by attname, e.g. ``unit_id``)."""
