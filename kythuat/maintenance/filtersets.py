@@ -59,12 +59,14 @@ class ScheduleFilterSet(BaseFilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_qs"):
-            rows = super().qs.filter(active=True).exclude(item__usage_state="struck_off")
+            rows = super().qs.filter(active=True)  # a struck-off item has no schedule in force
             self.unbucketed = rows
             today = timezone.localdate()
             bucket = self.form.cleaned_data.get("bucket") if self.is_bound and self.is_valid() else ""
             explicit = self.is_bound and self.is_valid() and (self.form.cleaned_data.get("due_from")
                                                               or self.form.cleaned_data.get("due_until"))
+            # What the list is, for the page's count (``views.DUE_LISTS``): "" when not one of the counts.
+            self.listed = bucket if bucket in ("overdue", "week", "month", "meter") and not explicit else ""
             if bucket == "overdue":
                 rows = rows.filter(next_due_on__lt=today)
             elif bucket == "week":  # the same buckets as the counts above the list (selectors.due_counts)
@@ -76,6 +78,7 @@ class ScheduleFilterSet(BaseFilterSet):
                 rows = rows.filter(meter_due=True)
             elif bucket != "all" and not explicit:
                 rows = rows.due_by(today + datetime.timedelta(days=30))
+                self.listed = "due"
             self._qs = rows
         return self._qs
 

@@ -224,7 +224,9 @@ class Schedule(models.Model):
         ordering = ["next_due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["item", "rule"], name="schedule_item_rule_once")]
         indexes = [
-            models.Index(fields=["active", "next_due_on"], name="schedule_due_idx"),
+            # Only the schedules in force, by due date: Django writes ``active=True`` as ``WHERE "active"``,
+            # which SQLite cannot match to an (active, next_due_on) index, but matches a partial one.
+            models.Index(fields=["next_due_on"], condition=Q(active=True), name="schedule_active_due_idx"),
             models.Index(fields=["meter_due"], condition=Q(meter_due=True), name="schedule_meter_due_idx"),
         ]
 

@@ -21,21 +21,23 @@ def subtree_ids(unit) -> list[int]:
 
 def due_schedules(user, *, unit=None, until: datetime.date | None = None, today: datetime.date | None = None):
     """Schedules in force of the user's units (or of ``unit``'s subtree) due by ``until`` (default: a
-    month from ``today``) or due now by a meter, soonest first: one query on ``schedule_due_idx``."""
+    month from ``today``) or due now by a meter, soonest first: one query on ``schedule_active_due_idx``.
+    No rule follows a struck-off item (``MaintenanceRule.clean``), so its schedules are not in force
+    (``schedules.sync``) and no join with the register is needed to leave it out."""
     today = today or timezone.localdate()
     rows = Schedule.objects.visible_to(user).due_by(until or today + MONTH)
     if unit is not None:
         rows = rows.filter(item__unit__in=subtree_ids(unit))
-    return rows.filter(item__usage_state__in=("in_use", "reserve", "sealed", "in_repair", "awaiting_disposal"))
+    return rows
 
 
 def due_counts(schedules, today: datetime.date | None = None) -> dict[str, int]:
     """Overdue, due this week, due this month (by date) and due by meter of ``schedules``: one query,
-    over the due ones only (the range of ``schedule_due_idx`` and the partial index of the meters),
-    not every schedule of the scope."""
+    over the due ones only (the range of ``schedule_active_due_idx`` and the partial index of the
+    meters), not every schedule of the scope; ``due`` counts them all (the default list)."""
     today = today or timezone.localdate()
     due = schedules.filter(Q(next_due_on__lte=today + MONTH) | Q(meter_due=True))
-    figures = due.order_by().aggregate(**due_annotations(today))
+    figures = due.order_by().aggregate(due=Count("id"), **due_annotations(today))
     return {key: value or 0 for key, value in figures.items()}
 
 
@@ -53,7 +55,7 @@ def summarise_due(day: datetime.date | None = None) -> int:
     """The day's due figures of every unit's own items (``DueSummary``), for the reminders: one GROUP BY
     over the schedules and one over the open faults. Returns the units summarised."""
     day = day or timezone.localdate()
-    rows = (Schedule.objects.filter(active=True).exclude(item__usage_state="struck_off")
+    rows = (Schedule.objects.filter(active=True)
             .values("item__unit_id").order_by().annotate(**due_annotations(day)))
     summaries = {row["item__unit_id"]: DueSummary(unit_id=row["item__unit_id"], day=day, overdue=row["overdue"],
                                                   due_week=row["due_week"], due_month=row["due_month"],

@@ -52,8 +52,10 @@ class ScheduleTable(BaseTable):
     unit = tables.Column(accessor="item__unit", verbose_name=_("Holding unit"), order_by=("item__unit__name",))
     rule = tables.Column(verbose_name=_("Regime"), order_by=("rule__name",))
     level = tables.Column(accessor="rule__level", verbose_name=_("Level"), order_by=("rule__level",))
-    next_due_on = tables.DateColumn(short=True, verbose_name=_("Next due"))
-    when = tables.Column(verbose_name=_("When"), empty_values=(), order_by=("next_due_on",))
+    # The id breaks ties of a date (thousands of schedules fall due on one day), so pages neither repeat
+    # nor skip rows; the partial index schedule_active_due_idx gives that order on both databases.
+    next_due_on = tables.DateColumn(short=True, verbose_name=_("Next due"), order_by=("next_due_on", "id"))
+    when = tables.Column(verbose_name=_("When"), empty_values=(), order_by=("next_due_on", "id"))
     meter = tables.Column(verbose_name=_("By meter"), empty_values=(), order_by=("-meter_due", "next_due_on"))
     last_done_on = tables.DateColumn(short=True, verbose_name=_("Last done"))
 

@@ -89,6 +89,10 @@ class MaintenanceRuleDeleteView(ObjectDeleteView):
         services.delete_rule(user=self.request.user, rule=obj)
 
 
+# Which of ``selectors.due_counts`` a list of the due list page is (``ScheduleFilterSet.listed``).
+DUE_LISTS = {"due": "due", "overdue": "overdue", "week": "due_week", "month": "due_month", "meter": "meter_due"}
+
+
 class ScheduleListView(ObjectListView):
     """The due list (danh sách đến hạn): overdue, due this week and this month, by date or by meter."""
 
@@ -113,7 +117,11 @@ class ScheduleListView(ObjectListView):
             bucket_urls[bucket] = f"?{query.urlencode()}"  # the same filters, one bucket
         may_log = scope_for(self.request.user).has_perm(Perm.LOG_WORK)
         actions = [(reverse("maintenance:workorder_add"), _("Plan work for the ticked items"))] if may_log else []
-        return {"counts": selectors.due_counts(base), "bucket_urls": bucket_urls, "bulk_actions": actions,
+        counts = selectors.due_counts(base)
+        # The list's own count, when it is one of the counts just taken (the default list or a bucket).
+        row_count = counts.get(DUE_LISTS.get(self.filterset_instance.listed)) \
+            if hasattr(self.filterset_instance, "listed") else None
+        return {"counts": counts, "row_count": row_count, "bucket_urls": bucket_urls, "bulk_actions": actions,
                 "bucket": self.request.GET.get("bucket", ""), "calendar_url": reverse("maintenance:calendar"),
                 "technical_day_url": reverse("maintenance:technicalday_add")}
 
@@ -140,8 +148,7 @@ class DueCalendarView(ScopedView):
         unit_id = request.GET.get("unit", "")
         if unit_id.isdigit():
             unit = Unit.objects.visible_to(request.user).filter(pk=unit_id).first()
-        due = self.get_queryset().filter(active=True, next_due_on__range=(first, last)).exclude(
-            item__usage_state="struck_off")
+        due = self.get_queryset().filter(active=True, next_due_on__range=(first, last))
         orders = WorkOrder.objects.visible_to(request.user).filter(planned_start__range=(first, last)).exclude(
             status=WorkStatus.CANCELLED)
         if unit is not None:
