@@ -80,17 +80,6 @@ def main():
     now_raw, now_page = _medians(raw_now, lambda: readiness(head, root), args.runs)
     print(f"roll-up now            {now_page * 1000:8.1f} ms   raw GROUP BY {now_raw * 1000:8.1f} ms   "
           f"ratio {now_page / now_raw:.2f}")
-    if connection.vendor == "postgresql":  # the same with the grouped rows summed in Python (SQLite's way)
-        from kythuat.readiness import selectors
-
-        in_sql = selectors._sums_by_grouping_sets
-        selectors._sums_by_grouping_sets = selectors._sums_in_python
-        try:
-            py_raw, py_page = _medians(raw_now, lambda: readiness(head, root), args.runs)
-        finally:
-            selectors._sums_by_grouping_sets = in_sql
-        print(f"  the same, summed in Python {py_page * 1000:8.1f} ms   raw GROUP BY {py_raw * 1000:8.1f} ms   "
-              f"ratio {py_page / py_raw:.2f}")
     Snapshot.objects.filter(day=args.on).delete()
     started = time.perf_counter()
     first = readiness(head, root, on=args.on)
