@@ -76,29 +76,6 @@ class Rules:
         grades, conditions = self._own.get(branch_id, self._general)
         return grade in grades and condition in conditions
 
-    def as_sql(self, branch_of: dict) -> tuple[str, list]:
-        """``is_good`` as an SQL expression over the columns ``t.type_id``, ``t.grade``, ``t.condition``."""
-
-        def test(grades, conditions):
-            if not grades or not conditions:
-                return "FALSE", []
-            return (f"(t.grade IN ({', '.join(['%s'] * len(grades))}) AND "
-                    f"t.condition IN ({', '.join(['%s'] * len(conditions))}))"), [*grades, *conditions]
-
-        branches = defaultdict(list)
-        for type_id, branch_id in branch_of.items():
-            if branch_id in self._own:
-                branches[branch_id].append(type_id)
-        whens, params = [], []
-        for branch_id, type_ids in sorted(branches.items()):
-            sql, test_params = test(*map(sorted, self._own[branch_id]))
-            whens.append(f"WHEN t.type_id IN ({', '.join(['%s'] * len(type_ids))}) THEN {sql}")
-            params += [*sorted(type_ids), *test_params]
-        general, general_params = test(*map(sorted, self._general))
-        if not whens:
-            return general, general_params
-        return f"CASE {' '.join(whens)} ELSE {general} END", [*params, *general_params]
-
 
 def source(on: datetime.date | None):
     """Register lines as they stand (``on`` None) or, for a past date, the snapshot of that date."""
@@ -142,46 +119,6 @@ def _grouped_chunks(rows):
             yield chunk
 
 
-def _sums_in_python(rows, rules: "Rules", branch_of: dict):
-    """Sums by unit and by type of {(grade, condition, usage, good): quantity}, from one GROUP BY by
-    unit, type, grade, condition and usage: one pass over the grouped rows adds each quantity to two
-    small sums keyed by tuples; the Figures are made from those sums afterwards."""
-    good_of = {}
-    unit_sums, type_sums = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
-    for chunk in _grouped_chunks(rows):
-        for unit_id, type_id, grade, condition, usage, quantity in chunk:
-            good = good_of.get((type_id, grade, condition))
-            if good is None:
-                good = good_of[type_id, grade, condition] = rules.is_good(branch_of[type_id], grade, condition)
-            key = (grade, condition, usage, good)
-            unit_sums[unit_id][key] += quantity
-            type_sums[type_id][key] += quantity
-    return unit_sums, type_sums
-
-
-def _sums_by_grouping_sets(rows, rules: "Rules", branch_of: dict):
-    """The same sums, added up by the database in one pass (PostgreSQL's GROUPING SETS, the "good"
-    flag worked out in SQL from the rules): a few rows per unit and per type come back instead of one
-    per unit × type × grade × condition × usage, which Python then had to add up (bench/readiness.py)."""
-    lines, params = rows.order_by().values_list("unit_id", "type_id", "grade", "condition", "usage_state",
-                                                "quantity").query.sql_with_params()
-    good_sql, good_params = rules.as_sql(branch_of)
-    sql = (f"SELECT GROUPING(t.unit_id), t.unit_id, t.type_id, t.grade, t.condition, t.usage_state, g.good, "
-           f"SUM(t.quantity) FROM ({lines}) t (unit_id, type_id, grade, condition, usage_state, quantity) "
-           f"CROSS JOIN LATERAL (SELECT {good_sql} AS good) g "
-           "GROUP BY GROUPING SETS ((t.unit_id, t.grade, t.condition, t.usage_state, g.good), "
-           "(t.type_id, t.grade, t.condition, t.usage_state, g.good))")
-    unit_sums, type_sums = defaultdict(dict), defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *good_params])
-        for by_type, unit_id, type_id, grade, condition, usage, good, quantity in cursor.fetchall():
-            if by_type:
-                type_sums[type_id][grade, condition, usage, good] = quantity
-            else:
-                unit_sums[unit_id][grade, condition, usage, good] = quantity
-    return unit_sums, type_sums
-
-
 def _figures(sums: dict) -> Figures:
     """Figures from {(grade, condition, usage, good): quantity}."""
     figures = Figures()
@@ -195,11 +132,18 @@ def readiness(user, unit: Unit, *, on: datetime.date | None = None) -> Readiness
     as the register stands or at 0h on ``on``."""
     rules = Rules()
     branch_of = dict(EquipmentType.objects.values_list("id", "branch_id"))
-    rows = within(source(on), user, unit)
-    if connection.vendor == "postgresql":  # SQLite has no GROUPING SETS
-        unit_sums, type_sums = _sums_by_grouping_sets(rows, rules, branch_of)
-    else:
-        unit_sums, type_sums = _sums_in_python(rows, rules, branch_of)
+    # One pass over the grouped rows adds each quantity to two small sums keyed by tuples (per
+    # unit and per type); the Figures are made from those sums afterwards, far fewer than the rows.
+    good_of = {}
+    unit_sums, type_sums = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
+    for chunk in _grouped_chunks(within(source(on), user, unit)):
+        for unit_id, type_id, grade, condition, usage, quantity in chunk:
+            good = good_of.get((type_id, grade, condition))
+            if good is None:
+                good = good_of[type_id, grade, condition] = rules.is_good(branch_of[type_id], grade, condition)
+            key = (grade, condition, usage, good)
+            unit_sums[unit_id][key] += quantity
+            type_sums[type_id][key] += quantity
     per_unit = {unit_id: _figures(sums) for unit_id, sums in unit_sums.items()}
     types = {type_id: _figures(sums) for type_id, sums in type_sums.items()}
     total, branches = Figures(), defaultdict(Figures)

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
@@ -173,23 +172,3 @@ def test_roll_up_of_one_tree_leaves_out_another_tree(org, register):
     day = datetime.date(2026, 1, 1)
     assert readiness(everyone, org.root, on=day).total.total == readiness(org.head, org.root, on=day).total.total
     assert readiness(everyone, other, on=day).total.good == 7
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="GROUPING SETS: PostgreSQL only (CI runs it)")
-def test_grouping_sets_give_the_sums_python_gives(org, register):
-    from kythuat.core.scoping import within
-    from kythuat.equipment.models import EquipmentType
-    from kythuat.readiness import selectors
-
-    weapons, _vehicles, _items = register
-    CoefficientRule.objects.create(branch=weapons, good_grades="1,3", good_conditions="ready,limited")
-    CoefficientRule.objects.create(good_grades="2", good_conditions="ready")
-    rules, branch_of = selectors.Rules(), dict(EquipmentType.objects.values_list("id", "branch_id"))
-    for on in (None, datetime.date(2020, 1, 1)):
-        for user, unit in ((org.head, org.root), (org.officer1, org.post1)):
-            rows = within(selectors.source(on), user, unit)
-            in_sql = selectors._sums_by_grouping_sets(rows, rules, branch_of)
-            in_python = selectors._sums_in_python(rows, rules, branch_of)
-            assert [{key: dict(sums) for key, sums in part.items()} for part in in_sql] == [
-                {key: dict(sums) for key, sums in part.items()} for part in in_python]
-            assert in_python[0]  # something was counted
