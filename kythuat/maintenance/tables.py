@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -83,7 +84,9 @@ class ScheduleTable(BaseTable):
         for label, value in ((_("km"), record.next_km), (_("engine hours"), record.next_engine_hours),
                              (_("rounds"), record.next_rounds)):
             if value is not None:
-                parts.append(f"{value:n} {label}".replace(",", "."))
+                # 74.227 km, 1.250,5 giờ máy: Vietnamese grouping and decimal comma, no ".0".
+                whole = value == int(value)
+                parts.append(f"{number_format(value, decimal_pos=0 if whole else 1, force_grouping=True)} {label}")
         text = ", ".join(parts) or "—"
         return format_html("<strong class=\"late\">{} {}</strong>", _("due:"), text) if record.meter_due else text
 

@@ -76,3 +76,19 @@ def test_due_list_counts_its_rows_with_the_buckets_and_shows_no_struck_off_item(
         assert "50-21" in page and "50-22" not in page
         assert re.findall(r'class="count">(\d+)', page) == [str(expected.count())]
         assert not [q for q in queries.captured_queries if '"__count"' in q["sql"]]  # counted with the buckets
+
+
+def test_due_by_meter_reads_as_vietnamese_numbers(org):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from kythuat.maintenance.models import Schedule
+    from kythuat.maintenance.tables import ScheduleTable
+
+    schedule = Schedule.objects.filter(item=truck(org, "50-31"), next_km__isnull=False).first()
+    schedule.next_km, schedule.meter_due = Decimal("74227.0"), True
+    with translation.override("vi"):
+        assert "74.227 km" in ScheduleTable([]).render_meter(schedule)
+        schedule.next_km = Decimal("1250.5")
+        assert "1.250,5 km" in ScheduleTable([]).render_meter(schedule)
