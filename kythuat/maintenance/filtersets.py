@@ -65,8 +65,9 @@ class ScheduleFilterSet(BaseFilterSet):
             bucket = self.form.cleaned_data.get("bucket") if self.is_bound and self.is_valid() else ""
             explicit = self.is_bound and self.is_valid() and (self.form.cleaned_data.get("due_from")
                                                               or self.form.cleaned_data.get("due_until"))
-            # What the list is, for the page's count (``views.DUE_LISTS``): "" when not one of the counts.
-            self.listed = bucket if bucket in ("overdue", "week", "month", "meter") and not explicit else ""
+            # Which of ``selectors.due_counts`` counts this list (the page's count), None if none does.
+            self.count_key = {"overdue": "overdue", "week": "due_week", "month": "due_month",
+                              "meter": "meter_due"}.get(bucket) if not explicit else None
             if bucket == "overdue":
                 rows = rows.filter(next_due_on__lt=today)
             elif bucket == "week":  # the same buckets as the counts above the list (selectors.due_counts)
@@ -78,7 +79,7 @@ class ScheduleFilterSet(BaseFilterSet):
                 rows = rows.filter(meter_due=True)
             elif bucket != "all" and not explicit:
                 rows = rows.due_by(today + datetime.timedelta(days=30))
-                self.listed = "due"
+                self.count_key = "due"
             self._qs = rows
         return self._qs
 

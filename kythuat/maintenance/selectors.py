@@ -36,7 +36,7 @@ def due_counts(schedules, today: datetime.date | None = None) -> dict[str, int]:
     over the due ones only (the range of ``schedule_active_due_idx`` and the partial index of the
     meters), not every schedule of the scope; ``due`` counts them all (the default list)."""
     today = today or timezone.localdate()
-    due = schedules.filter(Q(next_due_on__lte=today + MONTH) | Q(meter_due=True))
+    due = schedules.due_by(today + MONTH)
     figures = due.order_by().aggregate(due=Count("id"), **due_annotations(today))
     return {key: value or 0 for key, value in figures.items()}
 

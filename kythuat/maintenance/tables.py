@@ -57,7 +57,7 @@ class ScheduleTable(BaseTable):
     # nor skip rows; the partial index schedule_active_due_idx gives that order on both databases.
     next_due_on = tables.DateColumn(short=True, verbose_name=_("Next due"), order_by=("next_due_on", "id"))
     when = tables.Column(verbose_name=_("When"), empty_values=(), order_by=("next_due_on", "id"))
-    meter = tables.Column(verbose_name=_("By meter"), empty_values=(), order_by=("-meter_due", "next_due_on"))
+    meter = tables.Column(verbose_name=_("By meter"), empty_values=(), order_by=("-meter_due", "next_due_on", "id"))
     last_done_on = tables.DateColumn(short=True, verbose_name=_("Last done"))
 
     class Meta(BaseTable.Meta):

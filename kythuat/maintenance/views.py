@@ -89,10 +89,6 @@ class MaintenanceRuleDeleteView(ObjectDeleteView):
         services.delete_rule(user=self.request.user, rule=obj)
 
 
-# Which of ``selectors.due_counts`` a list of the due list page is (``ScheduleFilterSet.listed``).
-DUE_LISTS = {"due": "due", "overdue": "overdue", "week": "due_week", "month": "due_month", "meter": "meter_due"}
-
-
 class ScheduleListView(ObjectListView):
     """The due list (danh sách đến hạn): overdue, due this week and this month, by date or by meter."""
 
@@ -119,8 +115,7 @@ class ScheduleListView(ObjectListView):
         actions = [(reverse("maintenance:workorder_add"), _("Plan work for the ticked items"))] if may_log else []
         counts = selectors.due_counts(base)
         # The list's own count, when it is one of the counts just taken (the default list or a bucket).
-        row_count = counts.get(DUE_LISTS.get(self.filterset_instance.listed)) \
-            if hasattr(self.filterset_instance, "listed") else None
+        row_count = counts.get(getattr(self.filterset_instance, "count_key", None))
         return {"counts": counts, "row_count": row_count, "bucket_urls": bucket_urls, "bulk_actions": actions,
                 "bucket": self.request.GET.get("bucket", ""), "calendar_url": reverse("maintenance:calendar"),
                 "technical_day_url": reverse("maintenance:technicalday_add")}
