@@ -280,7 +280,7 @@ class Builder:
             return
         ids = [row[0] for row in rows]
         followed = defaultdict(list)
-        for schedule in Schedule.objects.filter(item__unit_id__in=unit_ids).values(
+        for schedule in Schedule.objects.filter(unit_id__in=unit_ids).values(
                 "item_id", "rule_id", "active", "since"):
             followed[schedule["item_id"]].append(schedule)
         changed_on = dict(ItemHistory.objects.filter(item__unit_id__in=unit_ids, valid_to__isnull=True)
@@ -335,7 +335,7 @@ class Builder:
             days = rule.interval_days or 365
             since = (max(registered, first[level] - datetime.timedelta(days=days)) if level in first
                      else max(registered, self.today - datetime.timedelta(days=rng.randint(0, days))))
-            schedule = Schedule(item_id=pk, rule=rule, active=True, since=since)
+            schedule = Schedule(item_id=pk, unit_id=unit_id, rule=rule, active=True, since=since)
             self._advance(schedule, rule, since, readings(since), done=False)
             state[level] = schedule
         for day, level, order in events:
@@ -357,7 +357,7 @@ class Builder:
         for schedule in state.values():
             schedule.meter_due = schedules._meter_due(schedule, current)
         # Keep the schedules the item no longer follows as they were (suspended).
-        kept = [Schedule(item_id=pk, rule_id=s["rule_id"], active=False, since=s["since"],
+        kept = [Schedule(item_id=pk, unit_id=unit_id, rule_id=s["rule_id"], active=False, since=s["since"],
                          next_due_on=s["since"] + datetime.timedelta(days=self.rules[s["rule_id"]].interval_days or 0))
                 for s in followed if not s["active"]]
         if quantity == 1:

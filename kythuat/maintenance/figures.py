@@ -180,7 +180,7 @@ def figures(user, *, unit: Unit | None = None, start: datetime.date, end: dateti
 
     # Due now, by the holder of the item.
     for unit_id, type_id, overdue, due_week, due_month, meter_due in (
-            due_schedules(user, unit=unit, today=today).order_by().values_list("item__unit_id", "item__type_id")
+            due_schedules(user, unit=unit, today=today).order_by().values_list("unit_id", "item__type_id")
             .annotate(**due_annotations(today))):
         cell = cells[unit_id, type_id]
         cell.overdue += overdue

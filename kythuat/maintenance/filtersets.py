@@ -35,7 +35,7 @@ class ScheduleFilterSet(BaseFilterSet):
 
     bucket = django_filters.ChoiceFilter(choices=BUCKETS, label=_("Due"), method="filter_bucket",
                                          empty_label=_("Within 30 days or by meter"))
-    unit = SubtreeFilter(unit_lookup="item__unit")
+    unit = SubtreeFilter(unit_lookup="unit")
     branch = django_filters.ModelChoiceFilter(field_name="item__type__branch", queryset=Branch.objects.all(),
                                               label=_("Branch"))
     type = django_filters.ModelChoiceFilter(field_name="item__type", queryset=EquipmentType.objects.all(),

@@ -201,6 +201,11 @@ class Schedule(models.Model):
 
     item = models.ForeignKey("equipment.Item", on_delete=models.CASCADE, related_name="schedules")
     rule = models.ForeignKey(MaintenanceRule, on_delete=models.CASCADE, related_name="schedules")
+    # The item's holding unit, copied so that a unit's due list reads one index (unit, due date) and not
+    # the register: ``schedules.sync`` keeps it current whenever an item moves (a transfer, an import).
+    # No index of its own: ``schedule_unit_due_idx`` leads with it.
+    unit = models.ForeignKey("org.Unit", verbose_name=_("holding unit"), on_delete=models.PROTECT,
+                             related_name="+", db_index=False)
     active = models.BooleanField(default=True)
     since = models.DateField(_("followed since"))
     last_done_on = models.DateField(_("last done"), null=True, blank=True)
@@ -215,7 +220,7 @@ class Schedule(models.Model):
     meter_due = models.BooleanField(_("due by meter"), default=False)
 
     objects = ScheduleQuerySet.as_manager()
-    scope_field = "item__unit"  # the holding unit's people see and do what is due
+    scope_field = "unit"  # the holding unit's people see and do what is due
     action_perms = {"view": Perm.VIEW}
 
     class Meta:
@@ -228,6 +233,8 @@ class Schedule(models.Model):
             # which SQLite cannot match to an (active, next_due_on) index, but matches a partial one.
             models.Index(fields=["next_due_on"], condition=Q(active=True), name="schedule_active_due_idx"),
             models.Index(fields=["meter_due"], condition=Q(meter_due=True), name="schedule_meter_due_idx"),
+            # The due list of a border post or a few units: their schedules in force in date order.
+            models.Index(fields=["unit", "next_due_on"], condition=Q(active=True), name="schedule_unit_due_idx"),
         ]
 
     def __str__(self):
@@ -239,7 +246,7 @@ class Schedule(models.Model):
 
     def audit_scope_unit_id(self):
         """The unit whose subtree sees this schedule (the item's holder), as ``core.scoping.can`` asks."""
-        return self.item.unit_id
+        return self.unit_id
 
 
 class WorkOrder(DomainModel):

@@ -1,8 +1,9 @@
 """Keeps ``Schedule`` current: which items follow which rules, and when each is next due.
 
 - ``sync(item_ids)`` puts items under the rules that apply to them (by type, else by branch, and by
-  usage state) and suspends the schedules that no longer apply; set-based, a few statements per rule,
-  so a 100,000-line import or a rule edit costs seconds, not a query per item.
+  usage state), suspends the schedules that no longer apply and gives each its item's holding unit;
+  set-based, a few statements per rule, so a 100,000-line import or a rule edit costs seconds, not a
+  query per item.
 - ``mark_done(...)`` / ``mark_work(...)`` move the schedules of items on when work of a level is done
   (past work in date order), and say whether the work was on time.
 - ``refresh_meters(item_ids)`` flags schedules due by km, engine hours or rounds after meters move.
@@ -18,7 +19,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kythuat.equipment.models import EquipmentType, Item
@@ -106,8 +107,8 @@ def sync(item_ids=None, *, since: datetime.date | None = None, new: bool = False
                 states = sorted(rule.states)
                 meters = rule.intervals()
                 next_due = since + datetime.timedelta(days=rule.interval_days) if rule.interval_days else None
-                columns = ["item_id", "rule_id", "active", "since", "next_due_on", "meter_due"]
-                values = ["i.id", "%s", "%s", "%s", "%s", "%s"]
+                columns = ["item_id", "unit_id", "rule_id", "active", "since", "next_due_on", "meter_due"]
+                values = ["i.id", "i.unit_id", "%s", "%s", "%s", "%s", "%s"]
                 params = [rule.pk, True, since, next_due, False]
                 for meter in METER_FIELDS:
                     columns += [LAST[meter], NEXT[meter]]
@@ -124,8 +125,11 @@ def sync(item_ids=None, *, since: datetime.date | None = None, new: bool = False
                 made += max(cursor.rowcount, 0)
             if new:
                 continue
-            # Schedules in force exactly where the rule is in force for the item's type and usage state.
             scope = Schedule.objects.all() if chunk is None else Schedule.objects.filter(item_id__in=chunk)
+            # Each schedule with its item's holder (a transfer, an import moving lines).
+            holder = Item.objects.filter(pk=OuterRef("item_id")).values("unit_id")[:1]
+            scope.exclude(unit=F("item__unit")).update(unit=Subquery(holder))
+            # Schedules in force exactly where the rule is in force for the item's type and usage state.
             scope.filter(active=True).exclude(rule__in=[rule.pk for rule in relevant]).update(active=False)
             for rule in relevant:
                 mine = scope.filter(rule=rule)

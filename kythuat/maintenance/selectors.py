@@ -21,13 +21,15 @@ def subtree_ids(unit) -> list[int]:
 
 def due_schedules(user, *, unit=None, until: datetime.date | None = None, today: datetime.date | None = None):
     """Schedules in force of the user's units (or of ``unit``'s subtree) due by ``until`` (default: a
-    month from ``today``) or due now by a meter, soonest first: one query on ``schedule_active_due_idx``.
+    month from ``today``) or due now by a meter, soonest first: one query, on ``schedule_active_due_idx``
+    for the whole province and on ``schedule_unit_due_idx`` (the holder's copy on the schedule) for a
+    few units.
     No rule follows a struck-off item (``MaintenanceRule.clean``), so its schedules are not in force
     (``schedules.sync``) and no join with the register is needed to leave it out."""
     today = today or timezone.localdate()
     rows = Schedule.objects.visible_to(user).due_by(until or today + MONTH)
     if unit is not None:
-        rows = rows.filter(item__unit__in=subtree_ids(unit))
+        rows = rows.filter(unit__in=subtree_ids(unit))
     return rows
 
 
@@ -56,10 +58,10 @@ def summarise_due(day: datetime.date | None = None) -> int:
     over the schedules and one over the open faults. Returns the units summarised."""
     day = day or timezone.localdate()
     rows = (Schedule.objects.filter(active=True)
-            .values("item__unit_id").order_by().annotate(**due_annotations(day)))
-    summaries = {row["item__unit_id"]: DueSummary(unit_id=row["item__unit_id"], day=day, overdue=row["overdue"],
-                                                  due_week=row["due_week"], due_month=row["due_month"],
-                                                  meter_due=row["meter_due"]) for row in rows}
+            .values("unit_id").order_by().annotate(**due_annotations(day)))
+    summaries = {row["unit_id"]: DueSummary(unit_id=row["unit_id"], day=day, overdue=row["overdue"],
+                                            due_week=row["due_week"], due_month=row["due_month"],
+                                            meter_due=row["meter_due"]) for row in rows}
     for unit_id, count in (Fault.objects.filter(status=FaultStatus.OPEN).values_list("item__unit_id")
                            .order_by().annotate(n=Count("id"))):
         summaries.setdefault(unit_id, DueSummary(unit_id=unit_id, day=day)).open_faults = count

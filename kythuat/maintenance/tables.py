@@ -50,7 +50,7 @@ class ScheduleTable(BaseTable):
                               order_by=("item__type__name", "item__serial"))
     serial = tables.Column(accessor="item__serial", verbose_name=_("Serial / registration / lot number"),
                            linkify=lambda record: record.item.get_absolute_url())
-    unit = tables.Column(accessor="item__unit", verbose_name=_("Holding unit"), order_by=("item__unit__name",))
+    unit = tables.Column(accessor="unit", verbose_name=_("Holding unit"), order_by=("unit__name",))
     rule = tables.Column(verbose_name=_("Regime"), order_by=("rule__name",))
     level = tables.Column(accessor="rule__level", verbose_name=_("Level"), order_by=("rule__level",))
     # The id breaks ties of a date (thousands of schedules fall due on one day), so pages neither repeat

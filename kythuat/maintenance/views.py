@@ -94,7 +94,7 @@ class ScheduleListView(ObjectListView):
 
     model = Schedule
     # The units of a page in a second small query, as on the register.
-    queryset = Schedule.objects.select_related("item__type", "rule").prefetch_related("item__unit")
+    queryset = Schedule.objects.select_related("item__type", "rule").prefetch_related("unit")
     table = tables.ScheduleTable
     filterset = filtersets.ScheduleFilterSet
     template_name = "maintenance/schedule_list.html"
@@ -148,7 +148,7 @@ class DueCalendarView(ScopedView):
             status=WorkStatus.CANCELLED)
         if unit is not None:
             ids = selectors.subtree_ids(unit)
-            due = due.filter(item__unit__in=ids)
+            due = due.filter(unit__in=ids)
             orders = orders.filter(unit__in=ids)
         days = {}
         for day, level, count in due.order_by().values_list("next_due_on", "rule__level").annotate(n=Count("id")):

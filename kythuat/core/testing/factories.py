@@ -206,6 +206,7 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
         model = Schedule
 
     item = factory.SubFactory(ItemFactory)
+    unit = factory.SelfAttribute("item.unit")  # as schedules.sync sets it
     rule = factory.SubFactory(MaintenanceRuleFactory, type=factory.SelfAttribute("..item.type"))
     since = datetime.date(2026, 1, 1)
     next_due_on = datetime.date(2026, 1, 31)

@@ -115,7 +115,7 @@ def test_due_list_is_scoped_filtered_and_counted(org):
         f"{BASE}/schedules/", {"bucket": "overdue"}).json()["results"]}
     # The counts of the filtered set, every bucket (as above the page's list).
     counts = client.get(f"{BASE}/schedules/counts/", {"bucket": "overdue", "unit": org.team1.pk}).json()
-    expected = selectors.due_counts(Schedule.objects.filter(item__unit=org.team1, active=True))
+    expected = selectors.due_counts(Schedule.objects.filter(unit=org.team1, active=True))
     assert counts == expected and counts["overdue"] == 1 and counts["meter_due"] == 1 and counts["due_week"] == 1
     assert api(org.officer2).get(f"{BASE}/schedules/counts/").json()["overdue"] == 1  # only post 2's
     # Bad filters are 400 naming them; read-only; rows outside scope are 404.

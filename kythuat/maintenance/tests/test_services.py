@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from kythuat.core.models import AuditEntry
@@ -167,3 +168,38 @@ def test_technician_cannot_act_outside_or_verify(org):
     with pytest.raises(PermissionDenied):
         services.verify_work(work_order=order, user=org.technician1)
     assert services.verify_work(work_order=order, user=org.officer1).status == WorkStatus.VERIFIED
+
+
+def test_schedules_move_with_their_item_and_a_post_sees_only_its_own_due(org):
+    from kythuat.equipment import services as register
+    from kythuat.maintenance import selectors
+
+    truck = item(org, "UAZ469", "50-05", km=Decimal("100"))
+    stays = item(org, "AK", "AK-STAYS")
+    ammo = Item.objects.create(type=EquipmentType.objects.get(code="D762X39"), unit=org.team1, quantity=5000,
+                               grade=1, registered_on=datetime.date(2020, 1, 1))
+    Schedule.objects.filter(item__in=[truck, stays, ammo]).update(next_due_on=TODAY)
+    assert set(Schedule.objects.filter(item__in=[truck, stays, ammo]).values_list("unit", flat=True)) == {org.team1.pk}
+    order = register.draft_transfer(user=org.officer1, from_unit=org.post1, to_unit=org.post2, number="02/LĐC",
+                                    date=TODAY, reason="Điều chỉnh", lines=[(truck.pk, None), (ammo.pk, 1200)])
+    register.approve_transfer(transfer=order, user=org.commander1)
+    register.complete_transfer(transfer=order, user=org.officer1)
+    arrived = order.lines.get(item=ammo).moved_item
+    # Every schedule carries its item's holder, suspended ones too (a sealed item's in-use regime).
+    assert not Schedule.objects.exclude(unit=F("item__unit")).exists()
+    assert set(Schedule.objects.filter(item__in=[truck, arrived]).values_list("unit", flat=True)) == {org.post2.pk}
+    assert set(Schedule.objects.filter(item__in=[stays, ammo]).values_list("unit", flat=True)) == {org.team1.pk}
+
+    def due_items(user, unit=None):
+        return set(selectors.due_schedules(user, unit=unit).values_list("item", flat=True))
+
+    assert due_items(org.officer2) == {truck.pk, arrived.pk}
+    assert due_items(org.officer1) == {stays.pk, ammo.pk}
+    assert due_items(org.admin, unit=org.post2) == {truck.pk, arrived.pk}
+    assert due_items(org.officer1, unit=org.post2) == set()  # another post: nothing, even when asked
+    # The day's summaries count the truck at its new holder.
+    selectors.summarise_due()
+    from kythuat.maintenance.models import DueSummary
+    summaries = {s.unit_id: s.overdue + s.due_week + s.due_month + s.meter_due for s in DueSummary.objects.all()}
+    assert summaries[org.post2.pk] == Schedule.objects.due_by(TODAY + selectors.MONTH).filter(
+        item__unit=org.post2).count() > 0
