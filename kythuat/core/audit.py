@@ -3,6 +3,7 @@
 Bulk writes that bypass signals (imports, demo data) call ``record_bulk`` themselves.
 """
 
+import json
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -99,7 +100,9 @@ def record_bulk(instances, action: str = AuditAction.CREATE, batch_size: int = 2
 
 
 class _BulkEntries:
-    """Rows of ``AuditEntry`` as ``_entry`` makes them, the parts shared by a batch computed once."""
+    """Rows of ``AuditEntry`` as ``_entry`` makes them, the parts shared by a batch computed once.
+    On PostgreSQL a batch goes in by ``COPY``: Django's cursors bind on the client, so ``executemany``
+    quoted every value in Python, and took half the time of a bulk write of work orders."""
 
     fields = ("timestamp", "user", "username", "request_id", "source", "address", "action", "content_type",
               "object_id", "object_repr", "scope_unit_id", "changes", "search_text")
@@ -112,14 +115,17 @@ class _BulkEntries:
         self.username = user.get_username() if user else ctx.source
         meta = AuditEntry._meta
         prep = {name: meta.get_field(name) for name in ("timestamp", "address", "changes")}
-        self.json = partial(prep["changes"].get_db_prep_save, connection=self.connection)
+        self.copy = self.connection.vendor == "postgresql"
+        # COPY reads each value as the column's text input: the changes as JSON text.
+        self.json = json.dumps if self.copy else partial(prep["changes"].get_db_prep_save,
+                                                         connection=self.connection)
         self.shared = (prep["timestamp"].get_db_prep_save(timezone.now(), self.connection),
                        user.pk if user else None, self.username, ctx.request_id, ctx.source,
                        prep["address"].get_db_prep_save(ctx.address, self.connection))
         quote = self.connection.ops.quote_name
         columns = ", ".join(quote(meta.get_field(name).column) for name in self.fields)
-        self.sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                    f"VALUES ({', '.join(['%s'] * len(self.fields))})")
+        self.sql = (f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN" if self.copy else
+                    f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(self.fields))})")
         self.content_types: dict[type, int] = {}
         self.rows: list[tuple] = []
         self.written = 0
@@ -140,7 +146,12 @@ class _BulkEntries:
     def flush(self) -> None:
         if self.rows:
             with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
+                if self.copy:
+                    with cursor.cursor.copy(self.sql) as copy:
+                        for row in self.rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.sql, self.rows)
             self.written += len(self.rows)
             self.rows = []
 

@@ -4,7 +4,8 @@
 then parses a statement with tens of thousands of placeholders; for a million rows that is most of
 the time. ``bulk_insert`` writes the same values, prepared field by field exactly as Django prepares
 them, with one statement text per batch size: on SQLite a multi-row ``INSERT … VALUES``, on
-PostgreSQL ``INSERT … SELECT * FROM unnest(<one array per column>)``. Other databases, and rows that
+PostgreSQL ``COPY`` with the primary keys taken from the table's sequence first (or, for a table
+without one, ``INSERT … SELECT * FROM unnest(<one array per column>)``). Other databases, and rows that
 need more than plain values, go through ``bulk_create``. ``bulk_update`` does the same for updates:
 ``UPDATE … FROM`` the same list of rows, where Django writes a ``CASE`` for every field of every row.
 """
@@ -53,6 +54,10 @@ def bulk_insert(objs: list, *, using: str | None = None) -> list:
             not connection.features.can_return_rows_from_bulk_insert):
         return model._base_manager.using(alias).bulk_create(objs)
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        sequence = _sequence(connection, model)
+        if sequence:
+            return _copy_insert(connection, alias, model, fields, objs, sequence)
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
     tail = f" RETURNING {quote(model._meta.pk.column)}"
     if connection.vendor == "postgresql":
@@ -75,6 +80,46 @@ def bulk_insert(objs: list, *, using: str | None = None) -> list:
                 cursor.execute(texts[len(chunk)], [value for values in zip(*columns, strict=True) for value in values])
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = alias
+    return objs
+
+
+def _sequence(connection, model) -> str | None:
+    """The sequence of the model's automatic primary key on PostgreSQL, None if it has none."""
+    from django.db.models.fields import AutoFieldMixin
+
+    pk = model._meta.pk
+    if not isinstance(pk, AutoFieldMixin):
+        return None
+    cache = connection.__dict__.setdefault("_kythuat_sequences", {})
+    if model not in cache:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk.column])
+            cache[model] = cursor.fetchone()[0]
+    return cache[model]
+
+
+def _copy_insert(connection, alias, model, fields, objs, sequence: str) -> list:
+    """PostgreSQL: the primary keys of a batch from the table's sequence, then the rows by ``COPY``,
+    which formats each value in C (psycopg's) where an ``INSERT`` with client-side binding (Django's
+    default) quotes each in Python."""
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    copy_sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in [pk, *fields])}) "
+                "FROM STDIN")
+    prepare = _Columns(fields, objs, connection)
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        for start in range(0, len(objs), POSTGRESQL_BATCH):
+            chunk = objs[start:start + POSTGRESQL_BATCH]
+            columns = prepare(chunk)
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(chunk)])
+            ids = [row[0] for row in cursor.fetchall()]
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in zip(ids, *columns, strict=True):
+                    copy.write_row(row)
+            for obj, pk_value in zip(chunk, ids, strict=True):
+                obj.pk = pk_value
                 obj._state.adding = False
                 obj._state.db = alias
     return objs

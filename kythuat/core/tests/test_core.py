@@ -108,6 +108,41 @@ def test_bulk_writes_are_audited_like_saves(org):
     assert entry.action == "update" and entry.changes == {"position": ["Lái xe", "Thủ kho"]}
 
 
+def test_bulk_insert_stores_what_a_save_would_and_keeps_the_sequence(org):
+    """bulk_insert (COPY on PostgreSQL, multi-row INSERT on SQLite): every value as a save stores it —
+    text with tabs, newlines, quotes and backslashes, JSON, decimals, nulls — the ids set on the objects,
+    and the table's next row after them; record_bulk's entries likewise."""
+    import datetime
+    from decimal import Decimal
+
+    from kythuat.core.bulk import bulk_insert
+    from kythuat.core.testing.factories import ItemFactory, WorkOrderFactory
+    from kythuat.maintenance.models import WorkOrderItem
+
+    order = WorkOrderFactory(unit=org.team1)
+    items = [ItemFactory(unit=org.team1) for _ in range(3)]
+    tricky = 'Nòng gỉ\tcò "kẹt"\n\\N ống ngắm, 5\\'
+    values = [dict(grade_before=2, ok=True, note="", checklist={}),
+              dict(grade_before=3, ok=False, note=tricky, checklist={"Lau nòng": False, tricky: [1, None, "\\N"]}),
+              dict(grade_before=4, ok=True, note="\\N", checklist={"x": 1.5}, km=Decimal("74227.5"), rounds=0,
+                   due_on=datetime.date(2026, 2, 28), on_time=False)]
+    rows = [WorkOrderItem(work_order=order, item=item, **value) for item, value in zip(items, values, strict=True)]
+    with acting(user=org.officer1, source="command"):
+        bulk_insert(rows)
+        assert record_bulk(rows) == 3
+    assert all(row.pk and not row._state.adding for row in rows)
+    for row, value in zip(rows, values, strict=True):
+        stored = WorkOrderItem.objects.get(pk=row.pk)
+        assert (stored.item_id, stored.work_order_id) == (row.item_id, order.pk)
+        assert {name: getattr(stored, name) for name in value} == value
+        assert (stored.km, stored.rounds, stored.due_on) == (row.km, row.rounds, row.due_on)
+        entry = AuditEntry.objects.get(content_type__model="workorderitem", object_id=str(row.pk))
+        assert entry.changes.get("note", [None, ""])[1] == value["note"] or not value["note"]
+        assert entry.changes.get("checklist", [None, {}])[1] == value["checklist"]
+    later = WorkOrderItem.objects.create(work_order=order, item=ItemFactory(unit=org.team1), grade_before=2)
+    assert later.pk > max(row.pk for row in rows)
+
+
 def test_audit_log_cannot_be_changed_or_deleted(org):
     entry = AuditEntry.objects.first()
     entry.object_repr = "forged"
