@@ -272,7 +272,14 @@ def historical_orders(count: int, seed: int, sample: dict):
     units = [unit for unit, items in by_unit.items() if len(items) >= LINES_PER_ORDER]
     start = datetime.date(2000, 1, 1)
     made = 0
+    # A long run says how it goes: the rate of each tenth, so one run shows whether it stays flat.
+    step, mark, marked = max(count // 10, BATCH), time.perf_counter(), 0
     while made < count:
+        if made - marked >= step and count > 10 * BATCH:
+            now = time.perf_counter()
+            print(f"    … {made:,} orders, the last {made - marked:,} at "
+                  f"{(made - marked) * (1 + LINES_PER_ORDER) / (now - mark):,.0f} rows/s", flush=True)
+            mark, marked = now, made
         orders, lines = [], []
         for n in range(made, min(count, made + BATCH)):
             unit = rng.choice(units)
