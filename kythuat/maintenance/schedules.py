@@ -27,6 +27,7 @@ from kythuat.equipment.models import EquipmentType, Item
 from .models import METER_FIELDS, MaintenanceRule, Schedule
 
 CHUNK = 5000
+ANALYZE_FROM = 50_000  # items synced at once from which PostgreSQL's statistics are refreshed first
 # bulk_update writes a CASE of every row's value for each field: its cost grows with the square of the
 # rows per statement, so a few hundred at a time.
 UPDATE_BATCH = 200
@@ -89,7 +90,15 @@ def sync(item_ids=None, *, since: datetime.date | None = None, new: bool = False
     item_table = Item._meta.db_table
     schedule_table = Schedule._meta.db_table
     made = 0
+    if item_ids is not None and not isinstance(item_ids, (list, tuple, array)):
+        item_ids = list(item_ids)  # a query of ids: read once
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and item_ids is not None and len(item_ids) >= ANALYZE_FROM:
+            # Lines registered in this transaction (a demo register, a first import) are not in the
+            # planner's statistics, which then take the register for empty and scan all of it for
+            # each rule and chunk. ANALYZE counts the transaction's own rows; it samples, so it costs
+            # a fraction of a second at a million lines.
+            cursor.execute(f"ANALYZE {item_table}, {schedule_table}")
         for chunk in _chunks(item_ids):
             if chunk == []:
                 continue

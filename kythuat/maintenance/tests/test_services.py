@@ -203,3 +203,14 @@ def test_schedules_move_with_their_item_and_a_post_sees_only_its_own_due(org):
     summaries = {s.unit_id: s.overdue + s.due_week + s.due_month + s.meter_due for s in DueSummary.objects.all()}
     assert summaries[org.post2.pk] == Schedule.objects.due_by(TODAY + selectors.MONTH).filter(
         item__unit=org.post2).count() > 0
+
+
+def test_a_large_sync_refreshes_the_statistics_first_and_makes_the_same_schedules(org, monkeypatch):
+    """From ANALYZE_FROM items on, PostgreSQL's statistics are refreshed inside the transaction before
+    the schedules are made (lowered here so that a test reaches it); what is made does not change."""
+    rifle = item(org, "AK", "AK-AN1")
+    expected = levels(rifle)
+    Schedule.objects.filter(item=rifle).delete()
+    monkeypatch.setattr(schedules, "ANALYZE_FROM", 1)
+    assert schedules.sync(Item.objects.filter(pk=rifle.pk).values_list("id", flat=True), new=True) == len(expected)
+    assert levels(rifle) == expected
