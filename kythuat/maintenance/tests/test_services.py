@@ -214,3 +214,16 @@ def test_a_large_sync_refreshes_the_statistics_first_and_makes_the_same_schedule
     monkeypatch.setattr(schedules, "ANALYZE_FROM", 1)
     assert schedules.sync(Item.objects.filter(pk=rifle.pk).values_list("id", flat=True), new=True) == len(expected)
     assert levels(rifle) == expected
+
+
+def test_postgresql_knows_each_units_share_of_the_schedules():
+    """maintenance/0007: PostgreSQL keeps 1,000 most common holding units of the schedules, so that a
+    due list of units holding nothing due is not read by walking every schedule in date order."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting: SQLite plans from its own ANALYZE statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'maintenance_schedule'::regclass "
+                       "AND attname = 'unit_id'")
+        assert cursor.fetchone()[0] == 1000
