@@ -78,11 +78,16 @@ def bulk_insert(objs: list, *, using: str | None = None) -> list:
                 if len(chunk) not in texts:
                     texts[len(chunk)] = f"{head}VALUES {', '.join([row] * len(chunk))}{tail}"
                 cursor.execute(texts[len(chunk)], [value for values in zip(*columns, strict=True) for value in values])
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = alias
+            _saved(chunk, [pk for (pk,) in cursor.fetchall()], alias)
     return objs
+
+
+def _saved(chunk, ids, alias) -> None:
+    """The objects of a written batch get their primary keys and count as saved."""
+    for obj, pk in zip(chunk, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
 
 
 def _sequence(connection, model) -> str | None:
@@ -118,10 +123,7 @@ def _copy_insert(connection, alias, model, fields, objs, sequence: str) -> list:
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in zip(ids, *columns, strict=True):
                     copy.write_row(row)
-            for obj, pk_value in zip(chunk, ids, strict=True):
-                obj.pk = pk_value
-                obj._state.adding = False
-                obj._state.db = alias
+            _saved(chunk, ids, alias)
     return objs
 
 

@@ -91,7 +91,7 @@ def sync(item_ids=None, *, since: datetime.date | None = None, new: bool = False
     schedule_table = Schedule._meta.db_table
     made = 0
     if item_ids is not None and not isinstance(item_ids, (list, tuple, array)):
-        item_ids = list(item_ids)  # a query of ids: read once
+        item_ids = list(item_ids)  # a query of ids: read once (for its length, then by chunks)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and item_ids is not None and len(item_ids) >= ANALYZE_FROM:
             # Lines registered in this transaction (a demo register, a first import) are not in the
