@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kythuat.core.tables import BaseTable, LinkColumn
+from kythuat.core.tables import BaseTable, DateColumn, LinkColumn
 
 from .models import Fault, MaintenanceRule, Schedule, TechnicalDay, UsageLog, WorkOrder
 
@@ -55,10 +55,10 @@ class ScheduleTable(BaseTable):
     level = tables.Column(accessor="rule__level", verbose_name=_("Level"), order_by=("rule__level",))
     # The id breaks ties of a date (thousands of schedules fall due on one day), so pages neither repeat
     # nor skip rows; the partial index schedule_active_due_idx gives that order on both databases.
-    next_due_on = tables.DateColumn(short=True, verbose_name=_("Next due"), order_by=("next_due_on", "id"))
+    next_due_on = DateColumn(verbose_name=_("Next due"), order_by=("next_due_on", "id"))
     when = tables.Column(verbose_name=_("When"), empty_values=(), order_by=("next_due_on", "id"))
     meter = tables.Column(verbose_name=_("By meter"), empty_values=(), order_by=("-meter_due", "next_due_on", "id"))
-    last_done_on = tables.DateColumn(short=True, verbose_name=_("Last done"))
+    last_done_on = DateColumn(verbose_name=_("Last done"))
 
     class Meta(BaseTable.Meta):
         model = Schedule
@@ -108,7 +108,7 @@ class WorkOrderTable(BaseTable):
 
 
 class TechnicalDayTable(BaseTable):
-    date = tables.DateColumn(short=True, linkify=True)
+    date = DateColumn(linkify=True)
     unit = tables.Column(linkify=True, order_by=("unit__name",))
 
     class Meta(BaseTable.Meta):
@@ -118,7 +118,7 @@ class TechnicalDayTable(BaseTable):
 
 
 class UsageLogTable(BaseTable):
-    date = tables.DateColumn(short=True, linkify=True)
+    date = DateColumn(linkify=True)
     item = tables.Column(linkify=lambda record: record.item.get_absolute_url(), order_by=("item__serial",))
     unit = tables.Column(order_by=("unit__name",))
 
@@ -130,7 +130,7 @@ class UsageLogTable(BaseTable):
 
 
 class FaultTable(BaseTable):
-    reported_on = tables.DateColumn(short=True, linkify=True)
+    reported_on = DateColumn(linkify=True)
     item = tables.Column(linkify=lambda record: record.item.get_absolute_url(), order_by=("item__serial",))
     unit = tables.Column(order_by=("unit__name",))
     description = tables.Column(linkify=True)

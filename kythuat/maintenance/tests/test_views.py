@@ -2,12 +2,15 @@
 item page, its repair through waiting for parts to done — each step checked against the rows."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from kythuat.equipment.choices import Condition, UsageState
 from kythuat.equipment.models import EquipmentType, Item
@@ -61,10 +64,20 @@ def test_due_list_counts_and_rows_match_the_schedules(org, boat_engine):
     assert other.context["counts"]["overdue"] == 0 and b"AK-0001" not in other.content
 
 
-def test_due_list_exports_to_excel(org, boat_engine):
+def test_due_list_exports_to_excel_with_date_cells(org, boat_engine):
+    """The export holds the listed schedules, and its dates are date cells (dd/mm/yyyy), not text."""
     response = _client(org.users["officer1"]).get("/maintenance/", {"export": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    header, *rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()[2:]
+    due = {schedule.pk: schedule.next_due_on for schedule in  # the page's rows (the same default filters)
+           _client(org.users["officer1"]).get("/maintenance/").context["table"].data}
+    assert len(rows) == len(due) > 0
+    column = header.index("Hạn tiếp theo")
+    assert {int(row[0]): row[column] for row in rows} == due
+    assert all(isinstance(row[column], datetime.date) for row in rows)
+    sheet = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/styles.xml").decode()
+    assert "dd/mm/yyyy" in sheet
 
 
 def test_technical_day_on_one_form_moves_the_schedules_on(org, boat_engine):
